@@ -1,0 +1,38 @@
+"""Where coach keeps the user's files; computed when asked, never at import time, so tests can point elsewhere."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "coach"
+
+
+def config_dir() -> Path:
+    """The user's config folder: `COACH_CONFIG_DIR`, else platformdirs (which honours XDG_CONFIG_HOME)."""
+    override = os.environ.get("COACH_CONFIG_DIR")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False)
+
+
+def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """The history folder: `--data-dir`, else `COACH_DATA_DIR`, else platformdirs' user data dir."""
+    chosen = override or os.environ.get("COACH_DATA_DIR")
+    if chosen:
+        return Path(chosen).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def user_routines_dir() -> Path:
+    """Where the user's own routine files live; one there with a bundled routine's id overrides it."""
+    return config_dir() / "routines"
+
+
+def settings_file() -> Path:
+    """The user's settings.toml."""
+    return config_dir() / "settings.toml"

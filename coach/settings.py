@@ -1,0 +1,86 @@
+"""User settings in settings.toml: a broken file gets located problems and the defaults, and is never overwritten
+until the user saves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from coach.problems import Problem
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the user can choose; every field has a safe default."""
+
+    day_start_hour: int = 4
+    """The hour (0-12) at which a coach day begins; sessions before it count for the day before."""
+    sound: bool = True
+    voice: bool = False
+    speech_program: str = ""
+    """"" picks the first of espeak-ng, spd-say, say that is installed."""
+    notifications: bool = True
+    theme: str = "textual-dark"
+    lengths: dict[str, str] = field(default_factory=dict)
+    """Preferred lengths within a routine's ranges, e.g. {"foot-soak": "18m"}."""
+
+
+@dataclass(frozen=True)
+class LoadedSettings:
+    """Settings to use, and the problems that made coach fall back to defaults for some of them."""
+
+    settings: Settings
+    problems: list[Problem]
+
+
+def load_settings(path: Path | None = None) -> LoadedSettings:
+    """Read settings.toml (or the defaults when there is none); never raises for a bad file."""
+    from coach.paths import settings_file
+    from coach.tomlfile import read_toml
+
+    path = path or settings_file()
+    if not path.exists():
+        return LoadedSettings(Settings(), [])
+    document = read_toml(path)
+    if document.problems:
+        return LoadedSettings(Settings(), document.problems)
+    values: dict[str, object] = {}
+    problems: list[Problem] = []
+    known = {f.name: f for f in fields(Settings)}
+    defaults = Settings()
+    for key, value in document.data.items():
+        if key not in known:
+            problems.append(document.problem((key,), f"unknown setting {key!r}{document.suggest(key, known)}"))
+            continue
+        expected = type(getattr(defaults, key))
+        if type(value) is not expected:
+            problems.append(document.problem((key,), f"{key} must be {_kind(expected)}"))
+            continue
+        if key == "day_start_hour" and not 0 <= value <= 12:  # type: ignore[operator]
+            problems.append(document.problem((key,), "day_start_hour must be an hour from 0 to 12"))
+            continue
+        values[key] = value
+    return LoadedSettings(Settings(**values), problems)  # type: ignore[arg-type]
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    """Write settings.toml with tomli-w, atomically, so a crash never leaves half a file."""
+    import os
+    import tempfile
+    from dataclasses import asdict
+
+    import tomli_w
+
+    from coach.paths import settings_file
+
+    path = path or settings_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {key: value for key, value in asdict(settings).items() if value != {}}
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".toml")
+    with os.fdopen(fd, "wb") as handle:
+        tomli_w.dump(data, handle)
+    os.replace(temporary, path)
+
+
+def _kind(expected: type) -> str:
+    return {bool: "true or false", int: "a whole number", str: "a string", dict: "a table"}[expected]

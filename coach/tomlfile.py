@@ -1,0 +1,319 @@
+"""Read a TOML file for validation: the data, every syntax problem with its line, and where each key stands.
+
+tomllib gives values but no positions, and stops at the first syntax error. So this module
+- reports a syntax error, blanks the line it names and parses again, to report every broken line, not only the first;
+- scans a valid text once with a small lenient scanner that records the line and column of every key, array
+  item and table header, so a semantic problem found in the data (by key path) is reported where it stands.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+KeyPath = tuple[str | int, ...]
+
+MAX_SYNTAX_PROBLEMS = 50
+_AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_AT_END = re.compile(r"\s*\(at end of document\)$")
+
+
+@dataclass
+class TomlDocument:
+    """A parsed TOML file: `data` is empty when `problems` holds syntax or encoding problems."""
+
+    path: str
+    data: dict[str, Any] = field(default_factory=dict)
+    problems: list[Any] = field(default_factory=list)
+    positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    is_blank: bool = False
+
+    def locate(self, path: KeyPath) -> tuple[int, int]:
+        """Line and column of a key path, or of its nearest enclosing key or table when it is missing."""
+        for end in range(len(path), 0, -1):
+            found = self.positions.get(path[:end])
+            if found:
+                return found
+        return (1, 1)
+
+    def problem(self, path: KeyPath, message: str) -> Any:
+        """A Problem at the place `path` stands in the file."""
+        from coach.problems import Problem
+
+        line, col = self.locate(path)
+        return Problem(self.path, line, col, message)
+
+    @staticmethod
+    def suggest(word: str, choices: Iterable[str]) -> str:
+        """' (did you mean "x"?)' for a close misspelling, else ''."""
+        close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+        return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+def read_toml(path: Path, shown_as: str | None = None) -> TomlDocument:
+    """Read and parse a TOML file; problems (unreadable, binary, not UTF-8, bad syntax) are collected, never raised."""
+    from coach.problems import Problem
+
+    name = shown_as if shown_as is not None else str(path)
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        return TomlDocument(name, problems=[Problem(name, 1, 1, "this is a folder, not a routine file")])
+    except OSError as error:
+        return TomlDocument(name, problems=[Problem(name, 1, 1, f"cannot read the file: {error.strerror}")])
+    return parse_toml_bytes(raw, name)
+
+
+def parse_toml_bytes(raw: bytes, name: str) -> TomlDocument:
+    """Parse bytes as read from a file named `name` (see read_toml)."""
+    from coach.problems import Problem
+
+    if b"\x00" in raw:
+        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
+        return TomlDocument(name, problems=[Problem(name, line, 1, "this is a binary file, not a TOML text file")])
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return TomlDocument(name, problems=_encoding_problems(raw, name))
+    document = TomlDocument(name, is_blank=_is_blank(text))
+    problems = _syntax_problems(text, name)
+    if problems:
+        document.problems = problems
+        return document
+    document.data = tomllib.loads(text)
+    document.positions = _Scanner(text).scan()
+    return document
+
+
+def _is_blank(text: str) -> bool:
+    return all(not line.strip() or line.strip().startswith("#") for line in text.splitlines())
+
+
+def _encoding_problems(raw: bytes, name: str) -> list[Any]:
+    from coach.problems import Problem
+
+    problems = []
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            col = len(line[: error.start].decode("utf-8", errors="replace")) + 1
+            problems.append(
+                Problem(
+                    name, number, col, f"this line is not UTF-8 text (byte 0x{line[error.start]:02x}); save the file as UTF-8"
+                )
+            )
+    return problems
+
+
+def _syntax_problems(text: str, name: str) -> list[Any]:
+    """Every syntax error: report one, blank its line, parse again (stops when a line repeats)."""
+    from coach.problems import Problem
+
+    lines = text.split("\n")
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    while len(problems) < MAX_SYNTAX_PROBLEMS:
+        try:
+            tomllib.loads("\n".join(lines))
+            break
+        except tomllib.TOMLDecodeError as error:
+            line, col, message = _position(str(error), lines)
+            if line in seen:
+                break
+            seen.add(line)
+            problems.append(Problem(name, line, col, _explain(message, lines[line - 1] if line <= len(lines) else "")))
+            if line > len(lines):
+                break
+            lines[line - 1] = ""
+    return problems
+
+
+def _position(message: str, lines: list[str]) -> tuple[int, int, str]:
+    match = _AT_LINE.search(message)
+    if match:
+        return int(match[1]), int(match[2]), message[: match.start()]
+    match = _AT_END.search(message)
+    bare = message[: match.start()] if match else message
+    last = len(lines)
+    while last > 1 and not lines[last - 1].strip():
+        last -= 1
+    return last, max(1, len(lines[last - 1].rstrip()) + 1 if lines else 1), bare
+
+
+def _explain(message: str, line: str) -> str:
+    """tomllib's terse messages in words a routine writer understands."""
+    stripped = line.strip()
+    key = stripped.split("=", 1)[0].strip()
+    if message == "Invalid value" and stripped.endswith("="):
+        return f"missing value after '{key} ='"
+    if message.startswith("Cannot overwrite a value"):
+        return f"duplicate key: '{key}' is already set above"
+    if message.startswith("Cannot declare") and "twice" in message:
+        return f"table {stripped} is declared twice"
+    if message.startswith("Unterminated string") or message == "Illegal character '\\n'":
+        return "unclosed string: add the closing quote"
+    if message.startswith("Expected '=' after a key"):
+        return f"expected 'key = value' here, found {stripped[:40]!r}"
+    return f"invalid TOML: {message[:1].lower()}{message[1:]}"
+
+
+class _Scanner:
+    """Records the line and column of each key, array item and table header of a valid TOML text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.i = 0
+        self.line = 1
+        self.line_start = 0
+        self.positions: dict[KeyPath, tuple[int, int]] = {(): (1, 1)}
+        self.array_tables: dict[KeyPath, int] = {}
+
+    def scan(self) -> dict[KeyPath, tuple[int, int]]:
+        table: KeyPath = ()
+        while True:
+            self._skip(newlines=True)
+            if self.i >= len(self.text):
+                return self.positions
+            here = self._here()
+            if self.text.startswith("[[", self.i):
+                self.i += 2
+                table = self._resolve(self._key(), array=True)
+                self.positions.setdefault(table, here)
+                self._to_line_end()
+            elif self.text[self.i] == "[":
+                self.i += 1
+                table = self._resolve(self._key(), array=False)
+                self.positions.setdefault(table, here)
+                self._to_line_end()
+            else:
+                self._pair(table)
+                self._to_line_end()
+
+    def _here(self) -> tuple[int, int]:
+        return self.line, self.i - self.line_start + 1
+
+    def _resolve(self, parts: list[str], *, array: bool) -> KeyPath:
+        resolved: KeyPath = ()
+        for index, part in enumerate(parts):
+            resolved += (part,)
+            last = index == len(parts) - 1
+            if last and array:
+                self.array_tables[resolved] = self.array_tables.get(resolved, 0) + 1
+            if resolved in self.array_tables:
+                resolved += (self.array_tables[resolved] - 1,)
+        return resolved
+
+    def _pair(self, table: KeyPath) -> None:
+        here = self._here()
+        path = table + tuple(self._key())
+        self.positions.setdefault(path, here)
+        self._skip()
+        if self.i < len(self.text) and self.text[self.i] == "=":
+            self.i += 1
+        self._value(path)
+
+    def _value(self, path: KeyPath) -> None:
+        self._skip()
+        if self.i >= len(self.text):
+            return
+        char = self.text[self.i]
+        if char == "{":
+            self.i += 1
+            while True:
+                self._skip(newlines=True)
+                if self.i >= len(self.text) or self.text[self.i] == "}":
+                    self.i += 1
+                    return
+                if self.text[self.i] == ",":
+                    self.i += 1
+                    continue
+                self._pair(path)
+        elif char == "[":
+            self.i += 1
+            index = 0
+            while True:
+                self._skip(newlines=True)
+                if self.i >= len(self.text) or self.text[self.i] == "]":
+                    self.i += 1
+                    return
+                if self.text[self.i] == ",":
+                    self.i += 1
+                    continue
+                self.positions.setdefault(path + (index,), self._here())
+                self._value(path + (index,))
+                index += 1
+        elif char in "\"'":
+            self._string()
+        else:
+            while self.i < len(self.text) and self.text[self.i] not in ",]}\n#":
+                self.i += 1
+
+    def _key(self) -> list[str]:
+        parts: list[str] = []
+        while True:
+            self._skip()
+            if self.i < len(self.text) and self.text[self.i] in "\"'":
+                start = self.i
+                self._string()
+                parts.append(tomllib.loads(f"k = {self.text[start:self.i]}")["k"])
+            else:
+                start = self.i
+                while self.i < len(self.text) and (self.text[self.i].isalnum() or self.text[self.i] in "_-"):
+                    self.i += 1
+                parts.append(self.text[start : self.i])
+            self._skip()
+            if self.i < len(self.text) and self.text[self.i] == ".":
+                self.i += 1
+                continue
+            return parts
+
+    def _string(self) -> None:
+        quote = self.text[self.i]
+        triple = self.text.startswith(quote * 3, self.i)
+        delimiter = quote * 3 if triple else quote
+        self.i += len(delimiter)
+        while self.i < len(self.text):
+            if quote == '"' and self.text[self.i] == "\\":
+                self.i += 2
+                continue
+            if self.text.startswith(delimiter, self.i):
+                self.i += len(delimiter)
+                while triple and self.i < len(self.text) and self.text[self.i] == quote:
+                    self.i += 1  # a closing """" holds a quote before the delimiter
+                return
+            if self.text[self.i] == "\n":
+                self._newline()
+            self.i += 1
+
+    def _newline(self) -> None:
+        self.line += 1
+        self.line_start = self.i + 1
+
+    def _skip(self, *, newlines: bool = False) -> None:
+        while self.i < len(self.text):
+            char = self.text[self.i]
+            if char in " \t\r":
+                self.i += 1
+            elif char == "#":
+                while self.i < len(self.text) and self.text[self.i] != "\n":
+                    self.i += 1
+            elif char == "\n" and newlines:
+                self._newline()
+                self.i += 1
+            else:
+                return
+
+    def _to_line_end(self) -> None:
+        while self.i < len(self.text) and self.text[self.i] != "\n":
+            if self.text[self.i] in "\"'":
+                self._string()
+                continue
+            self.i += 1
