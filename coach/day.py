@@ -28,9 +28,7 @@ def today(now: datetime, day_start_hour: int = DEFAULT_DAY_START_HOUR) -> date:
     return local_day(now, day_start_hour)
 
 
-def choose_slot(
-    slots: tuple[Slot, ...], started_at: datetime, day_start_hour: int = DEFAULT_DAY_START_HOUR
-) -> Slot:
+def choose_slot(slots: tuple[Slot, ...], started_at: datetime, day_start_hour: int = DEFAULT_DAY_START_HOUR) -> Slot:
     """The slot a session counts for: the routine's only slot, else the one whose part of the day it is.
 
     Morning runs from the day start to 14:00, evening from 14:00 to 20:00, bedtime from 20:00 to the next

@@ -107,7 +107,10 @@ def _encoding_problems(raw: bytes, name: str) -> list[Any]:
             col = len(line[: error.start].decode("utf-8", errors="replace")) + 1
             problems.append(
                 Problem(
-                    name, number, col, f"this line is not UTF-8 text (byte 0x{line[error.start]:02x}); save the file as UTF-8"
+                    name,
+                    number,
+                    col,
+                    f"this line is not UTF-8 text (byte 0x{line[error.start]:02x}); save the file as UTF-8",
                 )
             )
     return problems
@@ -129,7 +132,9 @@ def _syntax_problems(text: str, name: str) -> list[Any]:
             if line in seen:
                 break
             seen.add(line)
-            problems.append(Problem(name, line, col, _explain(message, lines[line - 1] if line <= len(lines) else "")))
+            text = lines[line - 1] if line <= len(lines) else ""
+            at_end = _AT_END.search(str(error)) is not None
+            problems.append(Problem(name, line, col, _explain(message, text, at_end=at_end)))
             if line > len(lines):
                 break
             lines[line - 1] = ""
@@ -148,7 +153,7 @@ def _position(message: str, lines: list[str]) -> tuple[int, int, str]:
     return last, max(1, len(lines[last - 1].rstrip()) + 1 if lines else 1), bare
 
 
-def _explain(message: str, line: str) -> str:
+def _explain(message: str, line: str, *, at_end: bool = False) -> str:
     """tomllib's terse messages in words a routine writer understands."""
     stripped = line.strip()
     key = stripped.split("=", 1)[0].strip()
@@ -160,6 +165,8 @@ def _explain(message: str, line: str) -> str:
         return f"table {stripped} is declared twice"
     if message.startswith("Unterminated string") or message == "Illegal character '\\n'":
         return "unclosed string: add the closing quote"
+    if message == "Invalid value" and at_end:
+        return "the file ends inside a value: is a bracket, brace or quote left open?"
     if message.startswith("Expected '=' after a key"):
         return f"expected 'key = value' here, found {stripped[:40]!r}"
     return f"invalid TOML: {message[:1].lower()}{message[1:]}"
@@ -263,7 +270,7 @@ class _Scanner:
             if self.i < len(self.text) and self.text[self.i] in "\"'":
                 start = self.i
                 self._string()
-                parts.append(tomllib.loads(f"k = {self.text[start:self.i]}")["k"])
+                parts.append(tomllib.loads(f"k = {self.text[start : self.i]}")["k"])
             else:
                 start = self.i
                 while self.i < len(self.text) and (self.text[self.i].isalnum() or self.text[self.i] in "_-"):

@@ -21,17 +21,17 @@ class DurationError(ValueError):
 def parse_duration(value: object) -> int:
     """Whole seconds from an integer or a string like "1m30s"; raises DurationError with a plain message."""
     if isinstance(value, bool):
-        raise DurationError("a duration must be a number of seconds or a string like \"10s\", not true/false")
+        raise DurationError('a duration must be a number of seconds or a string like "10s", not true/false')
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             raise DurationError(f"a duration must be a finite number of seconds, not {value}")
-        raise DurationError(f"a duration must be whole seconds or a string like \"1m30s\", not {value}")
+        raise DurationError(f'a duration must be whole seconds or a string like "1m30s", not {value}')
     if isinstance(value, int):
         seconds = value
     elif isinstance(value, str):
         seconds = _parse_text(value)
     else:
-        raise DurationError(f"a duration must be a number of seconds or a string like \"10s\", not {_kind(value)}")
+        raise DurationError(f'a duration must be a number of seconds or a string like "10s", not {_kind(value)}')
     if seconds <= 0:
         raise DurationError(f"a duration must be more than zero seconds, not {value!r}")
     if seconds > MAX_SECONDS:
@@ -74,7 +74,7 @@ def _parse_text(text: str) -> int:
     if stripped.startswith("-"):
         raise DurationError(f"a duration must be more than zero seconds, not {text!r}")
     if not _WHOLE.match(stripped.lower()):
-        raise DurationError(f"{text!r} is not a duration: write it like \"10s\", \"1m30s\", \"15m\" or \"1h\"")
+        raise DurationError(f'{text!r} is not a duration: write it like "10s", "1m30s", "15m" or "1h"')
     return sum(int(n) * {"h": 3600, "m": 60, "s": 1}[unit] for n, unit in _PART.findall(stripped.lower()))
 
 

@@ -1,0 +1,31 @@
+"""`coach validate PATH...`: exit 0 when every file is valid, else one `PATH:LINE:COL: message` per problem."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("validate", help="check routine files and print every problem")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="routine .toml files")
+    parser.set_defaults(handler="coach.cli.validate_cmd:run")
+
+
+def run(args: argparse.Namespace) -> int:
+    import sys
+    from pathlib import Path
+
+    from coach.routines.loader import check_routine_document
+    from coach.tomlfile import read_toml
+
+    failed = False
+    for shown in args.paths:
+        path = Path(shown)
+        _, problems = check_routine_document(read_toml(path, shown), routine_id=path.stem, source=path)
+        for problem in problems:
+            print(problem)
+        failed = failed or bool(problems)
+    if not failed:
+        count = len(args.paths)
+        print(f"{count} routine file{'s' if count != 1 else ''} valid", file=sys.stderr)
+    return 1 if failed else 0

@@ -1,0 +1,79 @@
+"""The routines a user has: the bundled ones, overridden by the user's own files with the same id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from coach.paths import user_routines_dir
+from coach.problems import CoachError, Problem, ProblemsError
+from coach.routines.loader import load_routine_file
+from coach.routines.model import Routine
+
+BUNDLED_PACKAGE_DIR = "bundled_routines"
+"""Where the wheel puts the top-level routines/ folder inside the package (hatch force-include)."""
+
+
+@dataclass
+class Catalog:
+    """Every usable routine by id, and the user files that could not be loaded (they never hide the good ones)."""
+
+    routines: dict[str, Routine] = field(default_factory=dict)
+    broken: dict[Path, list[Problem]] = field(default_factory=dict)
+
+    def get(self, routine_id: str) -> Routine | None:
+        return self.routines.get(routine_id)
+
+
+def bundled_dir() -> Path:
+    """The bundled routines: inside the installed package, else the source checkout's routines/ folder."""
+    packaged: Traversable = files("coach") / BUNDLED_PACKAGE_DIR
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "routines"
+
+
+def schema_path() -> Path:
+    """The JSON Schema for routine files, for editors with a TOML language server."""
+    return Path(str(files("coach.routines") / "routine.schema.json"))
+
+
+def load_catalog(user_dir: Path | None = None) -> Catalog:
+    """Load bundled then user routines; a user file with a bundled routine's id overrides it."""
+    catalog = Catalog()
+    for origin, folder in (("bundled", bundled_dir()), ("user", user_dir or user_routines_dir())):
+        for path in _routine_files(folder):
+            try:
+                routine = load_routine_file(path, origin=origin)
+            except ProblemsError as error:
+                catalog.broken[path] = error.problems
+                continue
+            catalog.routines[routine.id] = routine
+    return catalog
+
+
+def resolve_routine(ref: str, catalog: Catalog | None = None) -> Routine:
+    """A routine by id, or by path when `ref` names a .toml file; raises ProblemsError or CoachError."""
+    path = Path(ref).expanduser()
+    if ref.endswith(".toml") or path.suffix == ".toml" or "/" in ref:
+        if not path.exists():
+            raise CoachError(f"{ref}: no such routine file")
+        return load_routine_file(path, origin="file", shown_as=ref)
+    catalog = catalog or load_catalog()
+    broken = [p for p in catalog.broken if p.stem == ref]
+    if broken:  # the user's own file, even broken, wins over a bundled routine of the same id
+        raise ProblemsError(catalog.broken[broken[-1]])
+    routine = catalog.get(ref)
+    if routine is not None:
+        return routine
+    known = ", ".join(sorted(catalog.routines)) or "none"
+    raise CoachError(f"no routine with id {ref!r} (known: {known}); give an id from `coach routines` or a path")
+
+
+def _routine_files(folder: Path) -> list[Path]:
+    try:
+        return sorted(p for p in folder.glob("*.toml") if not p.name.startswith("."))
+    except OSError:
+        return []

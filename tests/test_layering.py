@@ -1,0 +1,60 @@
+"""The domain never imports textual: the printing commands stay fast and the engine stays testable without a screen."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DOMAIN_MODULES = [
+    "coach.routines.model",
+    "coach.routines.durations",
+    "coach.routines.loader",
+    "coach.routines.catalog",
+    "coach.tomlfile",
+    "coach.day",
+    "coach.settings",
+    "coach.paths",
+    "coach.recording",
+]
+OPTIONAL_DOMAIN_MODULES = ["coach.engine", "coach.store", "coach.streaks"]
+
+
+def _imported_after(statement: str) -> set[str]:
+    code = f"import sys\n{statement}\nprint(' '.join(sorted(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(result.stdout.split())
+
+
+def test_domain_modules_do_not_import_textual_or_rich() -> None:
+    statement = "\n".join(f"import {name}" for name in DOMAIN_MODULES)
+    modules = _imported_after(statement)
+    assert "coach.routines.loader" in modules  # the import really happened
+    assert not {name for name in modules if name.split(".")[0] in {"textual", "rich"}}
+
+
+@pytest.mark.parametrize("name", OPTIONAL_DOMAIN_MODULES)
+def test_engine_store_and_streaks_do_not_import_textual(name: str) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec(name) is None:
+        pytest.skip(f"{name} is not written yet")
+    modules = _imported_after(f"import {name}")
+    assert name in modules
+    assert "textual" not in modules
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["routines", "--json"], ["validate", str(Path(__file__).parents[1] / "routines" / "foot-soak.toml")], ["--help"]],
+)
+def test_printing_commands_do_not_import_textual(argv: list[str]) -> None:
+    code = (
+        "import sys\nfrom coach.__main__ import main\n"
+        f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+        "print('TEXTUAL' if 'textual' in sys.modules else 'CLEAN', file=sys.stderr)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stderr.strip().splitlines()[-1] == "CLEAN"
