@@ -55,6 +55,12 @@ class TomlDocument:
         return f' (did you mean "{close[0]}"?)' if close else ""
 
 
+def printable(text: str, limit: int = 60) -> str:
+    """User text for a one-line message: control characters (newlines, terminal escapes) escaped, long text cut."""
+    shown = "".join(char if char.isprintable() or char == " " else repr(char)[1:-1] for char in text)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+
 def read_toml(path: Path, shown_as: str | None = None) -> TomlDocument:
     """Read and parse a TOML file; problems (unreadable, binary, not UTF-8, bad syntax) are collected, never raised."""
     from coach.problems import Problem
@@ -129,16 +135,125 @@ def _syntax_problems(text: str, name: str) -> list[Any]:
             break
         except tomllib.TOMLDecodeError as error:
             line, col, message = _position(str(error), lines)
+            at_end = _AT_END.search(str(error)) is not None
+            text = lines[line - 1] if line <= len(lines) else ""
+            opened = _opened_before(lines, line)
+            if opened and opened[0] not in seen and _left_open(message, opened[2], text, at_end=at_end):
+                # The error comes from a bracket or quote left open on an earlier line: report that place and
+                # blank what the open value swallowed, rather than one bogus problem for each line after it.
+                open_line, open_col, what = opened
+                seen.add(open_line)
+                problems.append(Problem(name, open_line, open_col, _UNCLOSED[what]))
+                last = {"string": open_line, "multiline": line}.get(what, line if at_end else line - 1)
+                lines[open_line - 1 : last] = [""] * (last - open_line + 1)
+                continue
             if line in seen:
                 break
             seen.add(line)
-            text = lines[line - 1] if line <= len(lines) else ""
-            at_end = _AT_END.search(str(error)) is not None
+            if _opened_before(lines, line + 1) == (line, text.find("{") + 1, "{") and not at_end:
+                # An inline table spread over several lines (TOML 1.1 allows it; Python's reader does not).
+                message = "unclosed inline table: an inline table { ... } must end with '}' on the same line"
+                problems.append(Problem(name, line, col, message))
+                end = next((n for n in range(line, min(len(lines), line + 20)) if "}" in lines[n]), line - 1)
+                lines[line - 1 : end + 1] = [""] * (end - line + 2)
+                continue
+            if message.startswith(("Cannot overwrite", "Cannot declare")) and text.strip():
+                col = len(text) - len(text.lstrip()) + 1  # tomllib points past the key; the user looks for the key
             problems.append(Problem(name, line, col, _explain(message, text, at_end=at_end)))
             if line > len(lines):
                 break
+            # A broken table header becomes a harmless header of its own, so that the keys below it are not
+            # reported as duplicates of the table above.
+            lines[line - 1] = _BROKEN_HEADER if text.lstrip().startswith("[") and not opened else ""
+        except (ValueError, RecursionError) as error:  # a number with thousands of digits; values nested deeply
+            long_number = isinstance(error, ValueError)
+            line = _line_of(lines, _LONG_NUMBER) if long_number else _most_brackets(lines)
+            if line in seen:
+                break
+            seen.add(line)
+            message = "this number is far too long" if long_number else "values are nested too deeply here"
+            problems.append(Problem(name, line, 1, message))
             lines[line - 1] = ""
-    return problems
+    return sorted(problems, key=lambda p: (p.line, p.col))
+
+
+_BROKEN_HEADER = '[["coach: a broken table header"]]'
+_LONG_NUMBER = re.compile(r"[0-9A-Fa-f_]{1000,}")
+_UNCLOSED = {
+    "[": "unclosed array: the '[' here is never closed (add ']')",
+    "{": "unclosed inline table: the '{' here is never closed (add '}' on the same line)",
+    "string": "unclosed string: add the closing quote",
+    "multiline": "unclosed string: the triple quote here is never closed, so all the rest is read as text",
+}
+_STATEMENT = re.compile(r"""^\s*(\[|[A-Za-z0-9_\-"'.]+\s*=)""")
+
+
+def _line_of(lines: list[str], pattern: re.Pattern[str]) -> int:
+    """The first line matching `pattern` (1 when none does)."""
+    return next((number for number, line in enumerate(lines, start=1) if pattern.search(line)), 1)
+
+
+def _most_brackets(lines: list[str]) -> int:
+    """The line that opens the most brackets and braces: where values nest too deeply."""
+    counts = [line.count("[") + line.count("{") for line in lines]
+    return counts.index(max(counts)) + 1
+
+
+def _left_open(message: str, what: str, line: str, *, at_end: bool) -> bool:
+    """Whether tomllib's error on `line` comes from a value left open before it, not from a mistake on it."""
+    if what in ("string", "multiline"):
+        return at_end or message.startswith(("Unterminated", "Expected \"'"))
+    # The file ends, or a new statement starts, where the array should go on or close: its ']' was forgotten.
+    return at_end or _STATEMENT.match(line) is not None
+
+
+def _opened_before(lines: list[str], before: int) -> tuple[int, int, str] | None:
+    """What is still open at the start of line `before` (1-based), as (line, col, kind): a string left open
+    (kind "string" on one line, "multiline" for a triple-quoted one), else the outermost array "[" or inline table "{".
+    A lenient look at the text, used only to explain an error that tomllib found."""
+    text = "\n".join(lines[: before - 1])
+    stack: list[tuple[int, str]] = []
+    i = 0
+    at_line_start = True
+    while i < len(text):
+        char = text[i]
+        if char in " \t\r\n":
+            at_line_start = at_line_start or char == "\n"
+            i += 1
+            continue
+        first, at_line_start = at_line_start, False
+        if char == "#" or (char == "[" and first and not stack):  # a comment, or a table header: one whole line
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+            continue
+        if char in "\"'":
+            delimiter = char * 3 if text.startswith(char * 3, i) else char
+            end = _string_end(text, i + len(delimiter), delimiter)
+            if end < 0:
+                return (*_where(text, i), "multiline" if len(delimiter) == 3 else "string")
+            i = end
+            continue
+        if char in "[{":
+            stack.append((i, char))
+        elif char in "]}" and stack:
+            stack.pop()
+        i += 1
+    return (*_where(text, stack[0][0]), stack[0][1]) if stack else None
+
+
+def _string_end(text: str, i: int, delimiter: str) -> int:
+    """The index just after the string's closing delimiter, or -1 when it is never closed."""
+    while i < len(text):
+        if text.startswith(delimiter, i):
+            return i + len(delimiter)
+        if text[i] == "\n" and len(delimiter) == 1:
+            return -1
+        i += 2 if text[i] == "\\" and delimiter[0] == '"' else 1
+    return -1
+
+
+def _where(text: str, i: int) -> tuple[int, int]:
+    return text.count("\n", 0, i) + 1, i - (text.rfind("\n", 0, i) + 1) + 1
 
 
 def _position(message: str, lines: list[str]) -> tuple[int, int, str]:
@@ -158,15 +273,19 @@ def _explain(message: str, line: str, *, at_end: bool = False) -> str:
     stripped = line.strip()
     key = stripped.split("=", 1)[0].strip()
     if message == "Invalid value" and stripped.endswith("="):
-        return f"missing value after '{key} ='"
+        return f"missing value after '{printable(key)} ='"
     if message.startswith("Cannot overwrite a value"):
-        return f"duplicate key: '{key}' is already set above"
+        return f"duplicate key: '{printable(key)}' is already set above"
     if message.startswith("Cannot declare") and "twice" in message:
-        return f"table {stripped} is declared twice"
+        return f"table {printable(stripped)} is declared twice"
     if message.startswith("Unterminated string") or message == "Illegal character '\\n'":
         return "unclosed string: add the closing quote"
     if message == "Invalid value" and at_end:
         return "the file ends inside a value: is a bracket, brace or quote left open?"
+    if message == "Invalid value" and not at_end:
+        return 'invalid value: write text in quotes, e.g. "...", a number, or true/false'
+    if message == "Unclosed array":
+        return "expected ',' or ']' here: is a comma missing between two items?"
     if message.startswith("Expected '=' after a key"):
         return f"expected 'key = value' here, found {stripped[:40]!r}"
     return f"invalid TOML: {message[:1].lower()}{message[1:]}"

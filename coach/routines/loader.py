@@ -6,6 +6,7 @@ of what it checks, and `coach.tomlfile` maps a key path to its line and column i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from coach.routines.model import (
     max_seconds,
     whole_cycles_within,
 )
-from coach.tomlfile import KeyPath, TomlDocument, parse_toml_bytes, read_toml
+from coach.tomlfile import KeyPath, TomlDocument, parse_toml_bytes, printable, read_toml
 
 ROUTINE_KEYS = ("name", "summary", "slots", "counts_after", "safety", "steps")
 STEP_KEYS = ("title", "say", "time", "kind", "remind", "until", "repeat", "for", "do")
@@ -34,6 +35,8 @@ MAX_REPEAT = 10_000
 MAX_PHASES = 100_000
 """A routine that would run more phases than this is a typo; it is rejected by arithmetic, never by expanding."""
 MAX_TEXT = 2_000
+MAX_DEPTH = 16
+"""Groups inside groups deeper than this are a mistake; the limit also keeps validation from recursing without end."""
 
 
 def load_routine_file(path: Path, *, origin: str = "file", shown_as: str | None = None) -> Routine:
@@ -111,7 +114,7 @@ class _Checker:
         for key in table:
             if key not in known:
                 hint = TomlDocument.suggest(key, known)
-                self.fail(path + (key,), f'unknown key "{key}" in a {what}{hint}')
+                self.fail(path + (key,), f'unknown key "{printable(key)}" in a {what}{hint}')
 
     def text(self, table: dict[str, Any], path: KeyPath, key: str, *, required: bool = False) -> str | None:
         if key not in table:
@@ -135,6 +138,9 @@ class _Checker:
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             self.fail((key,), f'"{key}" must be a list of strings')
             return ()
+        for index, item in enumerate(value):
+            if len(item) > MAX_TEXT:
+                self.fail((key, index), f'"{key}" notes must be at most {MAX_TEXT} characters')
         return tuple(value)
 
     def slots(self, data: dict[str, Any]) -> tuple[Slot, ...] | None:
@@ -150,9 +156,10 @@ class _Checker:
         for index, item in enumerate(value):
             if not isinstance(item, str) or item not in known:
                 hint = TomlDocument.suggest(item, known) if isinstance(item, str) else ""
-                self.fail(("slots", index), f"unknown slot {item!r}{hint}: slots are morning, evening, bedtime")
+                message = f"unknown slot {printable(repr(item))}{hint}: slots are morning, evening, bedtime"
+                self.fail(("slots", index), message)
             elif Slot(item) in slots:
-                self.fail(("slots", index), f"slot {item!r} is listed twice")
+                self.fail(("slots", index), f"slot {printable(repr(item))} is listed twice")
             else:
                 slots.append(Slot(item))
         return tuple(slots)
@@ -222,7 +229,8 @@ class _Checker:
                 kind = StepKind(table["kind"])
             else:
                 hint = TomlDocument.suggest(str(table["kind"]), known)
-                self.fail(path + ("kind",), f"unknown kind {table['kind']!r}{hint}: kinds are {', '.join(known)}")
+                shown = printable(repr(table["kind"]))
+                self.fail(path + ("kind",), f"unknown kind {shown}{hint}: kinds are {', '.join(known)}")
         remind = self.reminder(table.get("remind"), path + ("remind",), span) if "remind" in table else None
         if title is None or span is None:
             return None
@@ -248,6 +256,9 @@ class _Checker:
         return Reminder(every=every, say=say)
 
     def group(self, table: dict[str, Any], path: KeyPath, title: str | None, say: str) -> Group | None:
+        if path.count("do") >= MAX_DEPTH:
+            self.fail(path + ("do",), f"groups are nested more than {MAX_DEPTH} deep")
+            return None
         steps = self.steps(table["do"], path + ("do",))
         if "repeat" in table and "for" in table:
             self.fail(path + ("for",), 'a group takes "repeat" (a count) or "for" (a time), not both')
@@ -258,7 +269,7 @@ class _Checker:
             if isinstance(value, bool) or not isinstance(value, int):
                 self.fail(path + ("repeat",), "repeat must be a whole number, e.g. repeat = 2")
             elif not 1 <= value <= MAX_REPEAT:
-                self.fail(path + ("repeat",), f"repeat must be from 1 to {MAX_REPEAT}, not {value}")
+                self.fail(path + ("repeat",), f"repeat must be from 1 to {MAX_REPEAT}, not {printable(str(value))}")
             else:
                 repeat = value
         span = self.span(table, path, "for") if "for" in table else None
@@ -283,10 +294,29 @@ class _Checker:
         """Reject routines that would run absurdly long or into millions of phases, by arithmetic alone."""
         total = sum(max_seconds(step) for step in steps)
         if total > MAX_SECONDS:
-            self.fail(("steps",), f"the routine would last {format_duration(total)}, longer than 24 hours")
+            self.fail(_heaviest(steps, max_seconds), f"the routine would last {_long(total)}, longer than 24 hours")
         phases = sum(_phase_count(step) for step in steps)
         if phases > MAX_PHASES:
-            self.fail(("steps",), f"the routine would run {phases:,} steps; at most {MAX_PHASES:,} are allowed")
+            self.fail(
+                _heaviest(steps, _phase_count),
+                f"the routine would run {_long(phases, 'steps')}; at most {MAX_PHASES:,} steps are allowed",
+            )
+
+
+def _heaviest(steps: tuple[Step, ...], measure: Callable[[Step], int]) -> KeyPath:
+    """Where to look when a routine is too long: the heaviest top-level step, at its "repeat" or "for" key."""
+    index = max(range(len(steps)), key=lambda i: measure(steps[i]))
+    step = steps[index]
+    if isinstance(step, Group):
+        return ("steps", index, "for" if step.for_ is not None else "repeat")
+    return ("steps", index, "time")
+
+
+def _long(amount: int, unit: str = "") -> str:
+    """A duration (or a count of `unit`) that may be astronomically large, in words that stay short."""
+    if amount > 10**9:
+        return f"more than a billion {unit}" if unit else "more than 30 years"
+    return f"{amount:,} {unit}" if unit else format_duration(amount)
 
 
 def _phase_count(step: Step) -> int:
