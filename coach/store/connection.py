@@ -1,0 +1,160 @@
+"""Opening the history database: pragmas, write transactions, and SQLite errors turned into words for the user.
+
+Connections are opened per operation and closed at once, so they never cross threads (the UI calls the store from
+thread workers). An open costs a fraction of a millisecond.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from coach.problems import CoachError
+
+DB_NAME = "history.sqlite3"
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+"""How long a command waits for another coach that is writing (imports of many sessions take a second or two)."""
+
+REPAIR_COMMAND = "coach history repair"
+
+# Primary SQLite result codes (sqlite3.Error.sqlite_errorcode & 0xFF).
+_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 3, 5, 6, 8, 10, 11, 13, 14, 26
+
+
+def database_path(data_dir: Path) -> Path:
+    """The history file inside a data folder."""
+    return data_dir / DB_NAME
+
+
+class HistoryError(CoachError):
+    """The history file cannot be used; `reason` is the short why, `str()` the whole message for the user."""
+
+    def __init__(self, message: str, path: Path, reason: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.reason = reason
+
+
+class DamagedHistoryError(HistoryError):
+    """The history file is not a usable SQLite database; nothing was changed, and the message says what to do."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(
+            f"the history file {path} is damaged ({detail}). Nothing was changed. "
+            f"Run `{REPAIR_COMMAND}` to move it aside (it is kept, never deleted) and restore the newest "
+            f"daily backup, or start a fresh history if there is none.",
+            path,
+            f"the file is damaged ({detail}); run `{REPAIR_COMMAND}`",
+        )
+        self.detail = detail
+
+
+class HistoryBusyError(HistoryError):
+    """Another coach held the history for longer than we wait; nothing was changed."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"the history file {path} is busy: another coach has been writing to it for more than "
+            f"{BUSY_TIMEOUT_MS // 1000} s. Nothing was changed; try again in a moment.",
+            path,
+            "another coach is writing to it",
+        )
+
+
+def unavailable(path: Path, reason: str) -> HistoryError:
+    """The error for a history file or folder that cannot be opened, read or written."""
+    return HistoryError(f"cannot use the history file {path}: {reason}", path, reason)
+
+
+def is_damage(error: sqlite3.Error) -> bool:
+    """Whether an error means the file itself is broken (not a database, or corrupt)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (_CORRUPT, _NOTADB)
+    text = str(error).lower()
+    return "not a database" in text or "malformed" in text
+
+
+def is_busy(error: sqlite3.Error) -> bool:
+    """Whether an error means another connection holds the lock."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (_BUSY, _LOCKED)
+    return "locked" in str(error).lower() or "busy" in str(error).lower()
+
+
+def explain(error: BaseException) -> str:
+    """A short reason for a failed open or write, in the user's words."""
+    if isinstance(error, OSError):
+        return error.strerror or str(error)
+    if isinstance(error, sqlite3.Error):
+        code = getattr(error, "sqlite_errorcode", None)
+        primary = code & 0xFF if code is not None else None
+        if primary == _FULL:
+            return "the disk is full"
+        if primary in (_READONLY, _PERM):
+            return "the folder or file is read-only"
+        if primary == _CANTOPEN:
+            return "the file cannot be opened or created (is the folder writable?)"
+        if primary == _IOERR:
+            return "a disk input/output error"
+        if primary in (_BUSY, _LOCKED):
+            return "another coach is writing to it"
+        if primary in (_CORRUPT, _NOTADB):
+            return f"the file is damaged ({error})"
+    return str(error) or type(error).__name__
+
+
+def to_coach_error(path: Path, error: sqlite3.Error | OSError) -> HistoryError:
+    """The CoachError a printing command shows for a failure on the history file."""
+    if isinstance(error, sqlite3.Error) and is_damage(error):
+        return DamagedHistoryError(path, str(error))
+    if isinstance(error, sqlite3.Error) and is_busy(error):
+        return HistoryBusyError(path)
+    return unavailable(path, explain(error))
+
+
+def looks_like_sqlite(path: Path) -> bool:
+    """False when the file exists, is not empty and does not start with SQLite's header (cheap: 16 bytes)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return True
+    return head == b"" or head == SQLITE_HEADER
+
+
+def connect(path: Path, *, timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), WAL, synchronous=FULL, with a busy timeout.
+
+    Raises sqlite3.Error or OSError; callers map them with `to_coach_error`.
+    """
+    connection = sqlite3.connect(path, timeout=timeout_ms / 1000, isolation_level=None)
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
+        connection.execute("PRAGMA synchronous = FULL")
+        connection.execute("PRAGMA foreign_keys = ON")
+        mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
+        if str(mode).lower() != "wal":
+            connection.execute("PRAGMA journal_mode = WAL")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+@contextmanager
+def write_transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error: the write lock is taken up front, so two writers
+    queue on the busy timeout instead of failing half-way."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield connection
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")

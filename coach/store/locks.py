@@ -1,0 +1,107 @@
+"""Which `running` sessions are really still running: the recording process holds a lock file per session.
+
+The operating system drops a process's locks when it dies, SIGKILL included, so a session whose lock can be taken
+was left `running` by a process that is gone, and recovery may close it. A session running in another terminal
+keeps its lock and is left alone. The lock is taken before the row is written, so there is no window in which a
+live session looks abandoned.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from pathlib import Path
+
+LOCK_DIR = "running"
+
+
+def lock_path(data_dir: Path, session_id: str) -> Path:
+    """The lock file of one session."""
+    return data_dir / LOCK_DIR / f"{session_id}.lock"
+
+
+class SessionLock:
+    """An exclusive lock held for as long as a session records; `release` removes the file."""
+
+    def __init__(self, path: Path, fd: int) -> None:
+        self.path = path
+        self._fd: int | None = fd
+
+    def release(self) -> None:
+        """Unlock and remove the lock file (idempotent, never raises)."""
+        fd, self._fd = self._fd, None
+        if fd is None:
+            return
+        with contextlib.suppress(OSError):
+            self.path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            _unlock(fd)
+        os.close(fd)
+
+
+def acquire(data_dir: Path, session_id: str) -> SessionLock:
+    """Take the lock of a new session; raises OSError when the folder cannot be written."""
+    path = lock_path(data_dir, session_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        if not _try_lock(fd):
+            raise BlockingIOError(f"session {session_id} is already being recorded")
+    except BaseException:
+        os.close(fd)
+        raise
+    return SessionLock(path, fd)
+
+
+def is_held(data_dir: Path, session_id: str) -> bool:
+    """Whether a live process holds the session's lock (False when there is no lock file)."""
+    path = lock_path(data_dir, session_id)
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # cannot tell: leave the session alone rather than close a live one
+    try:
+        if _try_lock(fd):
+            _unlock(fd)
+            return False
+        return True
+    finally:
+        os.close(fd)
+
+
+def forget(data_dir: Path, session_id: str) -> None:
+    """Remove a dead session's lock file, if any."""
+    with contextlib.suppress(OSError):
+        lock_path(data_dir, session_id).unlink(missing_ok=True)
+
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        # flock locks belong to the open file, not the process: a second open in the same process conflicts too.
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)

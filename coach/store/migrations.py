@@ -1,0 +1,113 @@
+"""The history schema, as a list of versioned migrations; `PRAGMA user_version` says which ones a file has.
+
+Rules: migrations only ever add (tables, columns, indexes); one that had to reshape data would copy it first. They
+run in one BEGIN IMMEDIATE transaction, so two coach processes opening an old file at once migrate it once, and a
+crash half-way leaves the file as it was. The store copies an old file with data into backups/ before migrating it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from coach.store.connection import HistoryError, write_transaction
+
+_DAY_CHECK = "GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'"
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step of the schema, from `version - 1` to `version`."""
+
+    version: int
+    description: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+def _v1_sessions(connection: sqlite3.Connection) -> None:
+    """The first schema: one row per session, written when it starts and updated at every checkpoint."""
+    connection.execute(
+        f"""
+        CREATE TABLE sessions (
+            id TEXT PRIMARY KEY NOT NULL,           -- UUID4 string
+            routine_id TEXT NOT NULL,               -- the routine file's stem, kept if the file goes away
+            routine_name TEXT NOT NULL,             -- the name as it was when the session ran
+            slot TEXT NOT NULL CHECK (slot IN ('morning', 'evening', 'bedtime')),
+            day TEXT NOT NULL CHECK (day {_DAY_CHECK}),  -- the coach day, fixed at the start
+            started_at TEXT NOT NULL,               -- ISO 8601 with the UTC offset in force at the start
+            started_utc TEXT NOT NULL,              -- the same instant in UTC, fixed width: sorts in time order
+            ended_at TEXT,                          -- ISO 8601 with offset; NULL while running
+            status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'partial')),
+            active_seconds REAL NOT NULL DEFAULT 0 CHECK (active_seconds >= 0),
+            cycles_done INTEGER NOT NULL DEFAULT 0 CHECK (cycles_done >= 0),
+            position TEXT NOT NULL DEFAULT '',      -- the last checkpoint, in words
+            last_checkpoint_at TEXT                 -- ISO 8601 with offset
+        )
+        """
+    )
+    # Streaks read (day, slot) of completed sessions straight from this index, without touching the table.
+    connection.execute("CREATE INDEX sessions_status_day_slot ON sessions (status, day, slot)")
+    # Calendar months and `--since` read by day.
+    connection.execute("CREATE INDEX sessions_day ON sessions (day, slot, status)")
+    # The latest N sessions.
+    connection.execute("CREATE INDEX sessions_started ON sessions (started_utc)")
+
+
+def _v2_notes_and_rest_days(connection: sqlite3.Connection) -> None:
+    """A note and a 0-10 discomfort score on each session, and days the user marks as rest days."""
+    connection.execute("ALTER TABLE sessions ADD COLUMN note TEXT")
+    connection.execute(
+        "ALTER TABLE sessions ADD COLUMN discomfort INTEGER "
+        "CHECK (discomfort IS NULL OR discomfort BETWEEN 0 AND 10)"
+    )
+    connection.execute(
+        f"""
+        CREATE TABLE rest_days (
+            day TEXT PRIMARY KEY NOT NULL CHECK (day {_DAY_CHECK}),
+            note TEXT NOT NULL DEFAULT '',
+            marked_at TEXT NOT NULL                 -- ISO 8601 with offset
+        )
+        """
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "sessions", _v1_sessions),
+    Migration(2, "session notes and discomfort; rest days", _v2_notes_and_rest_days),
+)
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def schema_version(connection: sqlite3.Connection) -> int:
+    """The file's `PRAGMA user_version` (0 for a new, empty file)."""
+    return int(connection.execute("PRAGMA user_version").fetchone()[0])
+
+
+def check_not_newer(connection: sqlite3.Connection, path: Path) -> int:
+    """The file's version; raises HistoryError when a newer coach made it (this one must not touch it)."""
+    version = schema_version(connection)
+    if version > LATEST_VERSION:
+        raise HistoryError(
+            f"the history file {path} was made by a newer coach (schema version {version}, this coach knows "
+            f"up to {LATEST_VERSION}). Nothing was changed; update coach to use it.",
+            path,
+            f"it was made by a newer coach (schema version {version}); update coach",
+        )
+    return version
+
+
+def migrate(connection: sqlite3.Connection, target: int = LATEST_VERSION) -> tuple[int, int]:
+    """Bring the file up to `target`; returns (version before, version after). Safe to call concurrently."""
+    before = schema_version(connection)
+    if before >= target:
+        return before, before
+    with write_transaction(connection):
+        before = schema_version(connection)  # another process may have migrated while we waited for the lock
+        for migration in MIGRATIONS:
+            if before < migration.version <= target:
+                migration.apply(connection)
+        if before < target:
+            connection.execute(f"PRAGMA user_version = {int(target)}")
+    return before, max(before, target)
