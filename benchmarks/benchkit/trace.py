@@ -1,0 +1,178 @@
+"""Shown-second traces: what a countdown showed and when, and how far each change was from the true boundary.
+
+A trace is a text file, one event per line: `<time.monotonic()>\t<text>`. `text` is either the remaining time exactly
+as the screen shows it (`14:59`, `0:09`, `9`; the first `H:MM:SS`, `M:SS` or `S` in it is read), or a mark:
+
+- `@start`: the countdown starts running now. The next shown-time line is the value it starts from.
+- `@pause` / `@resume`: the pause took effect / ended (the countdown's time stands still in between).
+- `@stall-begin` / `@stall-end`: the event loop was blocked in between (baselines write these around a sleep; the
+  harness knows the stalls that it causes with SIGSTOP and passes them as `blackouts`).
+
+The truth is derived from the marks only: after `@start` with initial value D, the true remaining time is D minus
+the running time since `@start` (pauses excluded). A countdown that shows whole seconds should change to value v at
+the moment the running time reaches D - v. The error of a change is (when it happened) - (that boundary): positive is
+late, negative early. A boundary that fell while the event loop could not run (a stall, or `grace` seconds before
+one) is due at the end of the stall instead: no program can draw while it is frozen, but it must be right as soon
+as it runs again. Pure logic: no timing, no I/O except `read_trace`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchkit.stats import percentile
+
+_SHOWN = re.compile(r"\d+(?::\d{1,2}){0,2}")
+
+Event = tuple[float, str]
+Interval = tuple[float, float]
+
+
+def parse_shown_seconds(text: str) -> int | None:
+    """Whole seconds from the first `H:MM:SS`, `M:SS` or `S` in the text; None if there is none."""
+    match = _SHOWN.search(text)
+    if match is None:
+        return None
+    seconds = 0
+    for part in match.group(0).split(":"):
+        seconds = seconds * 60 + int(part)
+    return seconds
+
+
+def parse_trace(lines: Iterable[str]) -> list[Event]:
+    """Events from trace lines; blank and malformed lines are skipped. Sorted by time (stable)."""
+    events: list[Event] = []
+    for line in lines:
+        stamp, sep, text = line.rstrip("\r\n").partition("\t")
+        if not sep:
+            continue
+        try:
+            events.append((float(stamp), text.strip()))
+        except ValueError:
+            continue
+    events.sort(key=lambda event: event[0])
+    return events
+
+
+def read_trace(path: Path) -> list[Event]:
+    """The events of a trace file; an empty list if it does not exist."""
+    try:
+        return parse_trace(path.read_text(encoding="utf-8").splitlines())
+    except FileNotFoundError:
+        return []
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change of the shown value: when it happened and when it was due."""
+
+    time: float
+    text: str
+    value: int
+    due: float
+
+    @property
+    def error(self) -> float:
+        """Seconds late (positive) or early (negative)."""
+        return self.time - self.due
+
+
+@dataclass
+class _Segment:
+    start: float
+    running: list[list[float | None]] = field(default_factory=list)
+    initial: int | None = None
+    last: int | None = None
+
+    def elapsed_at(self, when: float) -> float:
+        total = 0.0
+        for begin, end in self.running:
+            assert begin is not None
+            stop = when if end is None else min(end, when)
+            total += max(0.0, stop - begin)
+        return total
+
+    def reached_at(self, target: float, now: float) -> float:
+        """When the running time first reached `target`; extrapolated past `now` if it had not yet (an early change)."""
+        total = 0.0
+        for begin, end in self.running:
+            assert begin is not None
+            stop = now if end is None else min(end, now)
+            length = max(0.0, stop - begin)
+            if total + length >= target:
+                return begin + (target - total)
+            total += length
+        return now + (target - total)
+
+
+@dataclass
+class Analysis:
+    """The changes of a trace and the figures the benchmark reports."""
+
+    changes: list[Change]
+    blackouts: list[Interval]
+
+    @property
+    def errors(self) -> list[float]:
+        return [change.error for change in self.changes]
+
+    @property
+    def p99_abs_error(self) -> float:
+        """The 99th percentile of |error| in seconds (nearest rank: the largest one below 100 changes)."""
+        return percentile([abs(e) for e in self.errors], 99)
+
+    @property
+    def end_error_seconds(self) -> int:
+        """How many whole seconds the display is off at the end (the last change's error, rounded)."""
+        return round(self.changes[-1].error)
+
+
+def analyse(events: Sequence[Event], blackouts: Iterable[Interval] = (), grace: float = 0.02) -> Analysis:
+    """Match every change of the shown value to its true boundary; raises ValueError if the trace has no change."""
+    stalls = list(blackouts)
+    open_stall: float | None = None
+    for stamp, text in events:
+        if text == "@stall-begin":
+            open_stall = stamp
+        elif text == "@stall-end" and open_stall is not None:
+            stalls.append((open_stall, stamp))
+            open_stall = None
+
+    def due_after_stalls(boundary: float) -> float:
+        for begin, end in stalls:
+            if begin - grace <= boundary < end:
+                return end
+        return boundary
+
+    changes: list[Change] = []
+    segment: _Segment | None = None
+    for stamp, text in events:
+        if text == "@start":
+            segment = _Segment(start=stamp, running=[[stamp, None]])
+            continue
+        if segment is None:
+            continue
+        if text == "@pause":
+            if segment.running and segment.running[-1][1] is None:
+                segment.running[-1][1] = stamp
+            continue
+        if text == "@resume":
+            if not segment.running or segment.running[-1][1] is not None:
+                segment.running.append([stamp, None])
+            continue
+        if text.startswith("@"):
+            continue
+        value = parse_shown_seconds(text)
+        if value is None or value == segment.last:
+            continue
+        if segment.initial is None:
+            segment.initial = value
+        boundary = segment.reached_at(segment.initial - value, stamp)
+        changes.append(Change(time=stamp, text=text, value=value, due=due_after_stalls(boundary)))
+        segment.last = value
+    if not changes:
+        raise ValueError("the trace shows no countdown: no shown time after an @start mark")
+    return Analysis(changes=changes, blackouts=stalls)
