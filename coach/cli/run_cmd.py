@@ -1,0 +1,125 @@
+"""`coach run ROUTINE`: the full-screen run screen, or with --plain one line per event in any terminal or pipe."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # types only: the top of this module stays as cheap as argparse
+    from datetime import datetime
+    from pathlib import Path
+
+    from coach.recording import Checkpoint, Recorder, SessionStart, Status
+    from coach.routines.model import Routine
+    from coach.settings import Settings
+
+SLOTS = ("morning", "evening", "bedtime")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="run a routine now",
+        description="Run a routine now and record the session in your history.",
+    )
+    parser.add_argument("routine", metavar="ROUTINE", help="a routine id (see `coach routines`) or a path to a .toml")
+    parser.add_argument("--plain", action="store_true", help="no full screen: one line per step, Enter to go on")
+    parser.add_argument("--quiet", action="store_true", help="no terminal bell")
+    parser.add_argument("--slot", choices=SLOTS, help="count the session for this slot instead of the time of day")
+    parser.set_defaults(handler="coach.cli.run_cmd:run")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load the routine (a bad file prints its located problems, exit 1), then run it."""
+    from coach.routines.catalog import resolve_routine
+
+    routine = resolve_routine(args.routine)
+    if not args.plain:
+        return _run_app(args)
+    import sys
+
+    from coach.cli.plain_runner import SystemWaiter, run_plain
+    from coach.engine import SessionEngine, SystemClock
+    from coach.paths import data_dir
+    from coach.recording import SessionStart
+
+    settings = _settings()
+    recorder = _open_recorder(data_dir(getattr(args, "data_dir", None)), settings.day_start_hour)
+    try:
+        with SystemWaiter() as waiter:  # signal handlers first: a Ctrl+C from now on is recorded as partial
+            engine = SessionEngine(routine, SystemClock())
+            session = SessionStart(
+                id=_new_id(),
+                routine_id=routine.id,
+                routine_name=routine.name,
+                slot=args.slot or _slot(routine, engine.started_at, settings.day_start_hour),
+                started_at=engine.started_at,
+            )
+            result = run_plain(engine, recorder, session, waiter, sys.stdout, bell=not args.quiet)
+    finally:
+        close = getattr(recorder, "close", None)
+        if callable(close):
+            close()
+    return result.exit_code
+
+
+def _run_app(args: argparse.Namespace) -> int:
+    """The full-screen run screen, from the UI package (imported only here: textual is slow to import)."""
+    from coach.problems import CoachError
+
+    try:
+        from coach.ui.app import run_routine
+    except ImportError as error:
+        raise CoachError("the full-screen app is not built yet; use --plain") from error
+    return int(run_routine(args))
+
+
+def _settings() -> Settings:
+    import sys
+
+    from coach.settings import load_settings
+
+    loaded = load_settings()
+    for problem in loaded.problems:
+        print(f"coach: {problem} (using the default)", file=sys.stderr)
+    return loaded.settings
+
+
+def _slot(routine: Routine, started_at: datetime, day_start_hour: int) -> str:
+    from coach.day import choose_slot
+
+    return choose_slot(routine.slots, started_at, day_start_hour).value
+
+
+def _open_recorder(folder: Path, day_start_hour: int) -> Recorder:
+    """The history store's recorder; it reports (never raises) when history cannot be saved."""
+    import sys
+
+    def report(message: str) -> None:
+        print(f"coach: {message}", file=sys.stderr)
+
+    try:
+        from coach.store import open_recorder
+    except ImportError as error:  # only while the store is being built; the lead wires it for good
+        report(f"History is not being saved: the history store is not available ({error})")
+        return _NoRecorder()
+    return open_recorder(folder, on_problem=report, day_start_hour=day_start_hour)
+
+
+class _NoRecorder:
+    """Records nothing; used only when the history store cannot even be imported."""
+
+    def start(self, session: SessionStart) -> None:
+        pass
+
+    def checkpoint(self, session_id: str, checkpoint: Checkpoint) -> None:
+        pass
+
+    def finish(self, session_id: str, status: Status, ended_at: datetime, checkpoint: Checkpoint) -> None:
+        pass
+
+
+def _new_id() -> str:
+    import uuid
+
+    return str(uuid.uuid4())
