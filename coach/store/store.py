@@ -15,7 +15,7 @@ from pathlib import Path
 from coach.day import today as coach_today
 from coach.problems import CoachError
 from coach.recording import Status
-from coach.store import backups, locks
+from coach.store import locks
 from coach.store.connection import (
     DamagedHistoryError,
     HistoryError,
@@ -115,6 +115,8 @@ class Store:
         with self._connection() as connection:
             version = check_not_newer(connection, self.path)
             if 0 < version < LATEST_VERSION and _has_rows(connection, "sessions"):
+                from coach.store import backups
+
                 backups.take_migration_backup(self.data_dir, connection, version, self.clock())
             migrate(connection)
             self._recover(connection)
@@ -122,6 +124,8 @@ class Store:
                 self._daily_maintenance(connection)
 
     def _daily_maintenance(self, connection: sqlite3.Connection) -> None:
+        from coach.store import backups
+
         today = self.clock().date()
         if not backups.backup_due(self.data_dir, today):
             return
@@ -166,6 +170,12 @@ class Store:
                 yield connection
         except (sqlite3.Error, OSError) as error:
             raise to_coach_error(self.path, error) from None
+
+    def check(self) -> str | None:
+        """Run `PRAGMA quick_check`: None when the file is sound, else the first problem SQLite names."""
+        with self._connection() as connection:
+            rows = connection.execute("PRAGMA quick_check").fetchall()
+        return None if rows == [("ok",)] else str(rows[0][0])
 
     def today(self) -> date:
         """The coach day it is now (the day-start hour applied)."""

@@ -1,0 +1,61 @@
+"""`coach import FILE`: add sessions (and rest days) from a JSON export; all or nothing, safe to repeat."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "import",
+        help="add sessions from a JSON export (importing the same file again adds nothing)",
+        description="Read a JSON array of sessions as `coach export` writes it (rest-day items too). A file with "
+        "any problem imports nothing; every problem is printed as PATH:LINE:COL: message. Sessions already in the "
+        "history (same id) are kept as they are.",
+    )
+    parser.add_argument("file", metavar="FILE", help="the JSON file ('-' reads standard input)")
+    parser.set_defaults(handler="coach.cli.import_cmd:run")
+
+
+def run(args: argparse.Namespace) -> int:
+    import sys
+    from pathlib import Path
+
+    from coach.cli.history_cmd import open_history
+    from coach.problems import ProblemsError
+    from coach.settings import load_settings
+    from coach.store.exchange import parse_import, read_import_file
+
+    # Sessions without a "day" get theirs from their start and the day-start hour in force now.
+    hour = load_settings().settings.day_start_hour
+    try:
+        if args.file == "-":
+            batch = parse_import(sys.stdin.buffer.read(), "<stdin>", day_start_hour=hour)
+        else:
+            batch = read_import_file(Path(args.file), day_start_hour=hour, shown_as=args.file)
+    except ProblemsError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        count = len(error.problems)
+        print(f"coach: nothing was imported ({count} problem{'s' if count != 1 else ''}).", file=sys.stderr)
+        return 1
+    store = open_history(args)
+    result = store.import_records(batch.sessions, batch.rest_days)
+    parts = [_count(result.added, "session")]
+    if batch.rest_days:
+        parts.append(_count(result.rest_added, "rest day"))
+    message = f"Imported {' and '.join(parts)} from {args.file}."
+    if result.already:
+        message += (
+            f" {_count(result.already, 'session')} {'was' if result.already == 1 else 'were'} already in your "
+            "history and kept as recorded"
+        )
+        message += f" ({result.differing} with different details in the file)." if result.differing else "."
+    if result.rest_already:
+        message += f" {_count(result.rest_already, 'rest day')} already marked."
+    print(message)
+    return 0
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
