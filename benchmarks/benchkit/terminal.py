@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -114,7 +114,7 @@ class Tmux:
         script.chmod(0o755)
         spawned = time.monotonic()
         self.command("new-session", "-d", "-s", name, "-x", str(WIDTH), "-y", str(HEIGHT), f"exec {script}")
-        return Launched(self, name, pidfile, spawned)
+        return Launched(self, name, pidfile, spawned, tuple(argv), dict(env))
 
     def close(self) -> None:
         """Stop the control client and the private server."""
@@ -139,6 +139,8 @@ class Launched:
     name: str
     pidfile: Path
     spawned: float
+    argv: tuple[str, ...] = ()
+    env: dict[str, str] = field(default_factory=dict)
     _pid: int | None = None
     last_screen: str = ""
 
@@ -174,6 +176,7 @@ class Launched:
             if (marker in text) if marker else text.strip():
                 return now
             if now > deadline or self.ended():
+                time.sleep(0.2)  # tmux reads the pty on its own time: let it take in the last words
                 self.last_screen = self.tmux.capture(self.name, join=True)
                 return None
             time.sleep(poll)
@@ -187,6 +190,21 @@ class Launched:
         """The last non-blank line the program left on the screen, for a 'not available yet' reason."""
         lines = [line.strip() for line in self.last_screen.splitlines() if line.strip()]
         lines = [line for line in lines if not line.startswith("Pane is dead")]
+        if not lines:
+            # tmux may wipe the screen of a dead pane (a program that had switched to the alternate screen): run it
+            # again outside the terminal to hear what it says.
+            try:
+                again = subprocess.run(
+                    self.argv,
+                    env={**os.environ, **self.env},
+                    stdin=subprocess.DEVNULL,
+                    capture_output=True,
+                    text=True,
+                    timeout=15,
+                )
+                lines = [line.strip() for line in (again.stdout + again.stderr).splitlines() if line.strip()]
+            except subprocess.TimeoutExpired:
+                pass
         starts = [i for i, line in enumerate(lines) if "error" in line.lower()]
         text = "".join(lines[starts[-1] :]) if starts else (lines or ["no output"])[-1]
         return text if len(text) <= 160 else text[:157] + "..."
