@@ -1,0 +1,112 @@
+"""The benchmark suite's pure logic: percentiles, ratios, the table and the shown-second analysis. No timing here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+from benchkit.stats import Row, fmt_mib, fmt_ms, fmt_ratio, median, percentile, ratio, render_table  # noqa: E402
+from benchkit.trace import analyse, parse_shown_seconds, parse_trace  # noqa: E402
+
+
+def trace(*events: tuple[float, str]) -> list[tuple[float, str]]:
+    return parse_trace(f"{t}\t{text}" for t, text in events)
+
+
+def test_percentile_is_nearest_rank() -> None:
+    values = [float(v) for v in range(1, 101)]
+    assert percentile(values, 99) == 99.0
+    assert percentile(values, 50) == 50.0
+    assert percentile([3.0, 1.0, 2.0], 99) == 3.0  # under 100 values, p99 is the largest
+    assert median([5.0, 1.0, 3.0, 100.0]) == 4.0
+    with pytest.raises(ValueError):
+        percentile([], 99)
+
+
+def test_ratio_and_formatting() -> None:
+    assert fmt_ratio(ratio(0.269, 0.234)) == "1.15x"
+    assert fmt_ratio(ratio(1.0, 0.0)) == "infx"
+    assert fmt_ratio(None) == "-"
+    assert fmt_ms(0.2344) == "234 ms"
+    assert fmt_ms(0.0041) == "4.1 ms"
+    assert fmt_ms(12.34) == "12.3 s"
+    assert fmt_mib(32.6 * 2**20) == "32.6 MiB"
+
+
+def test_table_escapes_pipes_and_keeps_one_line_per_row() -> None:
+    table = render_table([Row("a|b", coach="x\ny", status="pass")])
+    lines = table.splitlines()
+    assert len(lines) == 3
+    assert lines[2] == "| a\\|b | - | x y | - | - | pass |"
+
+
+def test_shown_seconds_are_read_from_the_displayed_text() -> None:
+    assert parse_shown_seconds("14:59") == 899
+    assert parse_shown_seconds("1:02:03 left") == 3723
+    assert parse_shown_seconds("9") == 9
+    assert parse_shown_seconds("Soak") is None
+
+
+def test_exact_countdown_has_no_error() -> None:
+    events = trace((100.0, "@start"), (100.0, "0:10"), (101.0, "0:09"), (102.0, "0:08"), (103.0, "0:07"))
+    analysis = analyse(events)
+    assert analysis.errors == [0.0, 0.0, 0.0, 0.0]
+    assert analysis.end_error_seconds == 0
+
+
+def test_p99_of_a_known_trace_with_a_pause() -> None:
+    # Start at 10 s, pause from 1.5 to 3.5 (2 s), so 0:08 is due at 2.0 + 2.0 = 4.0 and 0:07 at 5.0.
+    events = trace(
+        (0.0, "@start"),
+        (0.001, "0:10"),
+        (1.004, "0:09"),
+        (1.5, "@pause"),
+        (3.5, "@resume"),
+        (4.012, "0:08"),
+        (4.998, "0:07"),
+    )
+    analysis = analyse(events)
+    assert [round(e * 1000) for e in analysis.errors] == [1, 4, 12, -2]
+    assert analysis.p99_abs_error == pytest.approx(0.012)
+    assert analysis.end_error_seconds == 0
+
+
+def test_change_due_inside_a_stall_is_due_when_the_stall_ends() -> None:
+    # A stall from 1.5 to 3.6: 0:08 and 0:07 fell inside it; showing 0:07 at 3.603 is 3 ms late, not 603 ms.
+    events = trace((0.0, "@start"), (0.0, "0:10"), (1.0, "0:09"), (3.603, "0:07"), (4.001, "0:06"))
+    analysis = analyse(events, blackouts=[(1.5, 3.6)])
+    assert [round(e * 1000) for e in analysis.errors] == [0, 0, 3, 1]
+
+
+def test_tick_counter_drift_after_a_stall_shows_as_whole_seconds() -> None:
+    # Counting ticks: the stall (marked by the program itself) loses two ticks, so every later change is 2 s late.
+    events = trace(
+        (0.0, "@start"),
+        (0.0, "0:20"),
+        (1.0, "0:19"),
+        (2.0, "0:18"),
+        (2.2, "@stall-begin"),
+        (4.7, "@stall-end"),
+        (5.0, "0:17"),  # Textual's timer skips the missed ticks and goes on at the next whole interval
+        (6.0, "0:16"),
+        (7.0, "0:15"),
+        (8.0, "0:14"),
+    )
+    analysis = analyse(events)
+    assert analysis.end_error_seconds == 2
+    assert analysis.p99_abs_error == pytest.approx(2.0)
+    assert analysis.blackouts == [(2.2, 4.7)]
+
+
+def test_change_while_paused_counts_as_early() -> None:
+    events = trace((0.0, "@start"), (0.0, "0:10"), (0.5, "@pause"), (2.0, "0:09"))
+    assert analyse(events).errors[-1] == pytest.approx(-0.5)
+
+
+def test_trace_without_a_countdown_is_refused() -> None:
+    with pytest.raises(ValueError):
+        analyse(trace((1.0, "Get ready"), (2.0, "0:10")))
