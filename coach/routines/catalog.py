@@ -49,6 +49,9 @@ def load_catalog(user_dir: Path | None = None) -> Catalog:
                 routine = load_routine_file(path, origin=origin)
             except ProblemsError as error:
                 catalog.broken[path] = error.problems
+                # A user's file overrides a bundled routine even when broken: offering the bundled one instead
+                # would silently run what the user meant to replace.
+                catalog.routines.pop(path.stem, None)
                 continue
             catalog.routines[routine.id] = routine
     return catalog

@@ -102,4 +102,8 @@ def _show(value: object) -> str:
 
 
 def _kind(value: object) -> str:
-    return {dict: "a table", list: "a list"}.get(type(value), type(value).__name__)
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__

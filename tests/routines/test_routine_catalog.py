@@ -74,6 +74,18 @@ def test_a_folder_named_like_a_routine_is_reported_not_fatal(user_routines: Path
     assert "toe-exercises" in catalog.routines
 
 
+def test_broken_user_file_with_a_bundled_id_hides_the_bundled_routine(
+    user_routines: Path, write: Callable[..., Path], coach: Callable[..., Result]
+) -> None:
+    bad = write(BROKEN, "foot-soak.toml", user_routines)
+    catalog = load_catalog()
+    assert sorted(catalog.routines) == ["toe-exercises"]
+    assert list(catalog.broken) == [bad]
+    listing = json.loads(coach("routines", "--json").out)
+    assert [row["id"] for row in listing["routines"]] == ["toe-exercises"]
+    assert [item["path"] for item in listing["broken"]] == [str(bad)]
+
+
 def test_broken_user_file_with_a_bundled_id_is_reported_not_replaced(
     user_routines: Path, write: Callable[..., Path]
 ) -> None:

@@ -315,6 +315,11 @@ def test_missing_required_key_in_a_nested_group(validate: Callable[[str | bytes]
     assert only(validate(text)) == '9:3: missing "title"'
 
 
+def test_missing_key_of_a_sub_table_points_at_its_header(validate: Callable[[str | bytes], list[str]]) -> None:
+    text = HEAD + '[[steps]]\ntitle = "Soak"\ntime = "15m"\n\n[steps.remind]\nsay = "Top up"\n'
+    assert only(validate(text)) == '7:1: missing "every" in the reminder'
+
+
 def test_missing_top_level_keys_point_at_line_1(validate: Callable[[str | bytes], list[str]]) -> None:
     assert validate("# no name, no slots\n" + STEP) == [
         '1:1: missing "name"',
