@@ -63,6 +63,8 @@ class Signalled:
 
 
 Input: TypeAlias = Line | EndOfInput | Signalled
+_NO_ANSWER = Line("")
+"""A question's default answer, taken when no terminal (or no more input) can give one."""
 
 
 class Waiter(Protocol):
@@ -99,46 +101,54 @@ def run_plain(
     printer.header(engine, session)
     recorder.start(session)
     exit_code = 0
+    last_checkpoint = engine.clock.monotonic()
+
+    def show(update: Update) -> Snapshot:
+        """Print the update and checkpoint at a phase change or when the last checkpoint is 10 s old."""
+        nonlocal last_checkpoint
+        if printer.show(update) or engine.clock.monotonic() - last_checkpoint >= checkpoint_every:
+            recorder.checkpoint(session.id, engine.checkpoint())
+            last_checkpoint = engine.clock.monotonic()
+        return update.snapshot
+
     try:
-        update = engine.advance()
-        last_checkpoint = engine.clock.monotonic()
+        snapshot = show(engine.advance())
         end_of_input = False
-        while True:
-            if printer.show(update) or engine.clock.monotonic() - last_checkpoint >= checkpoint_every:
-                recorder.checkpoint(session.id, engine.checkpoint())
-                last_checkpoint = engine.clock.monotonic()
-            snapshot = update.snapshot
-            if snapshot.finished:
-                break
-            asking = snapshot.waiting or snapshot.gap_seconds is not None
-            timeout = max(0.0, last_checkpoint + checkpoint_every - engine.clock.monotonic())
-            event_in = engine.next_event_in()
-            if event_in is not None:
-                timeout = min(timeout, event_in + WAKE_MARGIN)
-            if asking and (end_of_input or not waiter.interactive):
-                got = None if end_of_input else waiter.wait(min(timeout, NO_TERMINAL_GRACE))
-                if got is None:
-                    printer.say(snapshot, "(no input: going on)")
-                    got = Line("")
-            else:
-                got = waiter.wait(timeout)
+        while not snapshot.finished:
+            got = _wait(engine, waiter, snapshot, end_of_input, last_checkpoint + checkpoint_every)
+            snapshot = show(engine.advance())  # catch up first: a command applies to the session as it is now
+            if got is _NO_ANSWER:
+                printer.say(snapshot, "(no input: going on)")
+                got = Line("")
             if isinstance(got, Signalled):
-                update = engine.abort()
+                snapshot = show(engine.abort())
                 exit_code = 128 + got.signum
             elif isinstance(got, EndOfInput):
                 end_of_input = True
-                update = engine.advance()
-            elif isinstance(got, Line):
-                update = _command(engine, snapshot, got.text.strip().lower(), printer)
-            else:
-                update = engine.advance()
+            elif isinstance(got, Line) and not snapshot.finished:
+                snapshot = show(_command(engine, snapshot, got.text.strip().lower(), printer))
     except BaseException:
-        update = engine.abort()
+        engine.abort()
         raise
     finally:
         final = engine.snapshot()
         recorder.finish(session.id, final.status, engine.clock.wall(), engine.checkpoint())
     return PlainResult(final.status, exit_code)
+
+
+def _wait(
+    engine: SessionEngine, waiter: Waiter, snapshot: Snapshot, end_of_input: bool, checkpoint_at: float
+) -> Input | None:
+    """Sleep until the next event or checkpoint, or until input; a question without a terminal takes its default."""
+    timeout = max(0.0, checkpoint_at - engine.clock.monotonic())
+    event_in = engine.next_event_in()
+    if event_in is not None:
+        timeout = min(timeout, event_in + WAKE_MARGIN)
+    asking = snapshot.waiting or snapshot.gap_seconds is not None
+    if not asking or (waiter.interactive and not end_of_input):
+        return waiter.wait(timeout)
+    got = None if end_of_input else waiter.wait(min(timeout, NO_TERMINAL_GRACE))
+    return _NO_ANSWER if got is None else got
 
 
 def _command(engine: SessionEngine, snapshot: Snapshot, text: str, printer: _Printer) -> Update:
@@ -209,7 +219,7 @@ class _Printer:
             elif isinstance(event, MayMoveOn):
                 self.say(snapshot, f"You may move on from {event.title} (Enter), or go on: it ends by itself.")
             elif isinstance(event, SleepGap):
-                away = format_duration(event.seconds)
+                away = _words(round(event.seconds))
                 self.say(snapshot, f"The computer slept for {away}. Count that time as done? y and Enter, or Enter.")
             elif isinstance(event, Finished):
                 changed = True
@@ -235,8 +245,11 @@ class _Printer:
 def _phase_line(phase: Phase) -> str:
     if phase.seconds is None:
         return f"{phase.title} - {phase.say} (Enter when ready)" if phase.say else f"{phase.title} (Enter when ready)"
-    if phase.low_seconds is not None:
-        length = f"{_words(phase.low_seconds)} to {_words(phase.seconds)}"
+    low = phase.low_seconds
+    if low is not None and low % 60 == 0 and phase.seconds % 60 == 0:
+        length = f"{low // 60} to {_words(phase.seconds)}"
+    elif low is not None:
+        length = f"{_words(low)} to {_words(phase.seconds)}"
     else:
         length = _words(phase.seconds)
     if phase.reps:

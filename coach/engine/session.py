@@ -30,6 +30,8 @@ GAP_THRESHOLD = 5.0
 """A suspend shorter than this is not worth a question; the countdown simply stood still for it."""
 BACK_WINDOW = 2.0
 """`back` within this many seconds of a phase's start goes to the previous phase instead of restarting."""
+SLEEP_NOTICED = 0.5
+"""A suspend longer than this still shows in the session's elapsed time, even when it asks nothing."""
 MIN_LEFT = 1.0
 """Taking time off never leaves less than this, so the change is seen and heard."""
 WARN_FROM = 3
@@ -86,6 +88,7 @@ class SessionEngine:
         self._phase_move_on_told = False
         self._may_finish_told = False
         self._rounds = 0
+        self._slept = 0.0
         self._pending: list[_Pending] = []
         self._seq = 0
         self._phase = Phase(routine.name, "", PhaseKind.WAIT, None, "", None, None, (), routine.name)
@@ -264,7 +267,7 @@ class SessionEngine:
             remaining=remaining if running else None,
             phase_elapsed=elapsed,
             active_seconds=active,
-            elapsed_seconds=now - self._start,
+            elapsed_seconds=now - self._start + self._slept,
             progress=Progress(fraction, self._phase.reps, left.low, left.high, self._rounds),
             next_title=self._peek(active + phase_max) if running else None,
             may_finish=active >= self._counts_after - EPSILON,
@@ -285,6 +288,8 @@ class SessionEngine:
         boot = self.clock.boottime()
         gap = (boot - self._boot_seen) - (mono - self._mono_seen)
         self._mono_seen, self._boot_seen = mono, boot
+        if gap > SLEEP_NOTICED and self._status is Status.RUNNING:
+            self._slept += gap
         mono = max(mono, self._now)
         self._run_to(mono)
         if gap > self.gap_threshold and self._ticking() and self._gap is None:

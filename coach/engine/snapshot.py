@@ -115,7 +115,7 @@ class Snapshot:
     active_seconds: float
     """Time spent in timed steps so far, pauses and waits excluded: what history records."""
     elapsed_seconds: float
-    """Time since the session started, pauses and waits included."""
+    """Time since the session started, as a wall clock without its jumps: pauses, waits and sleeps included."""
     progress: Progress
     next_title: str | None
     """The title of the phase expected next (an estimate at the edge of a `for` group); None at the end."""
