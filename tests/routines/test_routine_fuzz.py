@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from routine_helpers import BUNDLED
@@ -153,3 +155,30 @@ def test_routine_shaped_data(data: dict[str, object]) -> None:
         text = "data = " + json.dumps(json.dumps(data))
     tomllib.loads(text)  # tomli-w wrote valid TOML: problems found are semantic, located by key path
     check(text.encode())
+
+
+STATEMENT_START = re.compile(r"^\s*(\[|[a-z_]+\s*=)")
+
+
+@st.composite
+def bundled_with_an_unknown_key(draw: st.DrawFn) -> tuple[bytes, int, int]:
+    """A bundled file with `zzz = 1` inserted before a statement: returns the text and where the key stands."""
+    lines = draw(st.sampled_from(BUNDLED_FILES)).read_text(encoding="utf-8").split("\n")
+    starts = [index for index, line in enumerate(lines) if STATEMENT_START.match(line)]
+    at = draw(st.sampled_from(starts))
+    indent = draw(st.sampled_from(["", "  ", "\t"]))
+    comment = draw(st.sampled_from(["", "# x = 2", "# [a]", '# "']))
+    lines.insert(at, f"{indent}zzz = 1  {comment}")
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    return newline.join(lines).encode(), at + 1, len(indent) + 1
+
+
+@FUZZ
+@given(bundled_with_an_unknown_key())
+def test_a_semantic_problem_points_at_its_key_wherever_it_is(case: tuple[bytes, int, int]) -> None:
+    raw, line, col = case
+    with pytest.raises(ProblemsError) as caught:
+        load_routine_bytes(raw, "fuzz.toml")
+    [problem] = caught.value.problems
+    assert (problem.line, problem.col) == (line, col)
+    assert problem.message.startswith('unknown key "zzz" in a ')
