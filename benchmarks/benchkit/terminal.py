@@ -264,7 +264,23 @@ def _state(pid: int) -> str:
 
 
 def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process (all its threads), in seconds."""
+    """CPU time of a process, all its threads, in seconds, to the nanosecond where the kernel tells it.
+
+    The sum of each thread's /proc/PID/task/TID/schedstat run time (exact); /proc/PID/stat's utime + stime (counted
+    in 10 ms clock ticks, too coarse for a process that uses 0.2 s a minute) when schedstat is missing.
+    """
+    total = 0
+    try:
+        for task in os.scandir(f"/proc/{pid}/task"):
+            with contextlib.suppress(FileNotFoundError):
+                total += int(Path(task.path, "schedstat").read_text().split()[0])
+    except FileNotFoundError:
+        total = 0
+    return total / 1e9 if total else cpu_seconds_ticks(pid)
+
+
+def cpu_seconds_ticks(pid: int) -> float:
+    """utime + stime from /proc/PID/stat (all threads, clock-tick resolution), in seconds."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     # fields[0] is field 3 (state); utime and stime are fields 14 and 15.
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
