@@ -145,6 +145,16 @@ def test_a_round_that_fits_exactly_still_runs() -> None:
     assert started_at(drive, "After") == 900.0
 
 
+def test_a_round_that_fits_exactly_still_runs_when_the_clock_adds_float_noise() -> None:
+    rounds = Group("Raises", (timed("Up", 10),), for_=Span(20, 35))
+    drive = Drive.of(simple_routine(rounds, timed("After", 5)), FakeClock(monotonic=1000.0))
+    drive.tick(5, every=0.1)  # 50 steps of 0.1 s: the clock reads 5.000000000001 s in
+    drive.do("back")  # restart round 1; the 5 s done still count toward the group's time
+    drive.until_finished(every=0.5)
+    assert {p for p in drive.phases() if p.startswith("Raises")} == {f"Raises > Up (round {n})" for n in (1, 2, 3)}
+    assert started_at(drive, "After") == pytest.approx(35.0)
+
+
 def test_time_added_in_a_round_never_makes_the_group_run_past_its_upper_bound() -> None:
     drive = Drive.of(toe_routine())
     drive.do("ready")

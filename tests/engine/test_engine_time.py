@@ -20,7 +20,7 @@ from coach.engine import (
     shown_seconds,
 )
 from coach.recording import Status
-from coach.routines.model import Group
+from coach.routines.model import Group, Span, StepKind, TimedStep
 
 
 def on_time_phases() -> list[str]:
@@ -70,6 +70,14 @@ def test_a_call_late_past_the_end_records_only_the_planned_time() -> None:
     late = drive.tick(1800, every=1800)
     assert ReminderDue(TOP_UP) not in late.events  # the soak is over: a top-up reminder now would be stale
     assert late.events[-1] == Finished(Status.COMPLETED, pytest.approx(1200.0))
+
+
+def test_a_late_call_does_not_offer_to_move_on_from_a_block_already_over() -> None:
+    soak = TimedStep("Short soak", Span(5, 10), kind=StepKind.SOAK)
+    drive = Drive.of(simple_routine(soak, timed("Dry your feet", 60)))
+    drive.tick(1)
+    late = drive.tick(30, every=30)
+    assert kinds(late.events) == ["PhaseStarted"] and not late.snapshot.may_move_on
 
 
 def test_a_pause_mid_phase_stops_its_countdown_and_its_active_time() -> None:
