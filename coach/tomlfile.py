@@ -150,7 +150,7 @@ def _syntax_problems(text: str, name: str) -> list[Any]:
             if line in seen:
                 break
             seen.add(line)
-            if _opened_before(lines, line + 1) == (line, text.find("{") + 1, "{") and not at_end:
+            if "{" in text and not at_end and _opened_before(lines, line + 1) == (line, text.find("{") + 1, "{"):
                 # An inline table spread over several lines (TOML 1.1 allows it; Python's reader does not).
                 message = "unclosed inline table: an inline table { ... } must end with '}' on the same line"
                 problems.append(Problem(name, line, col, message))
@@ -213,43 +213,48 @@ def _opened_before(lines: list[str], before: int) -> tuple[int, int, str] | None
     A lenient look at the text, used only to explain an error that tomllib found."""
     text = "\n".join(lines[: before - 1])
     stack: list[tuple[int, str]] = []
-    i = 0
-    at_line_start = True
-    while i < len(text):
-        char = text[i]
-        if char in " \t\r\n":
-            at_line_start = at_line_start or char == "\n"
-            i += 1
-            continue
-        first, at_line_start = at_line_start, False
-        if char == "#" or (char == "[" and first and not stack):  # a comment, or a table header: one whole line
-            end = text.find("\n", i)
+    found = _SPECIAL.search(text)
+    while found:
+        i, char = found.start(), found.group()
+        if char == "#" or (char == "[" and not stack and not text[text.rfind("\n", 0, i) + 1 : i].strip()):
+            end = text.find("\n", i)  # a comment, or a table header: the rest of the line holds no value
             i = len(text) if end < 0 else end
-            continue
-        if char in "\"'":
+        elif char in "\"'":
             delimiter = char * 3 if text.startswith(char * 3, i) else char
-            end = _string_end(text, i + len(delimiter), delimiter)
-            if end < 0:
-                return (*_where(text, i), "multiline" if len(delimiter) == 3 else "string")
-            i = end
-            continue
-        if char in "[{":
-            stack.append((i, char))
-        elif char in "]}" and stack:
-            stack.pop()
-        i += 1
+            i = _string_end(text, i + len(delimiter), delimiter)
+            if i < 0:
+                return (*_where(text, found.start()), "multiline" if len(delimiter) == 3 else "string")
+        else:
+            if char in "[{":
+                stack.append((i, char))
+            elif stack:
+                stack.pop()
+            i += 1
+        found = _SPECIAL.search(text, i)
     return (*_where(text, stack[0][0]), stack[0][1]) if stack else None
+
+
+_SPECIAL = re.compile(r"[#\[\]{}\"']")
 
 
 def _string_end(text: str, i: int, delimiter: str) -> int:
     """The index just after the string's closing delimiter, or -1 when it is never closed."""
-    while i < len(text):
-        if text.startswith(delimiter, i):
-            return i + len(delimiter)
-        if text[i] == "\n" and len(delimiter) == 1:
+    ending = _STRING_ENDS[delimiter]
+    while found := ending.search(text, i):
+        if found.group() == "\n":
             return -1
-        i += 2 if text[i] == "\\" and delimiter[0] == '"' else 1
+        if found.group() == delimiter:
+            return found.end()
+        i = found.end()  # an escaped character, skipped
     return -1
+
+
+_STRING_ENDS = {
+    '"': re.compile(r'\\[^\n]|"|\n'),
+    "'": re.compile(r"'|\n"),
+    '"""': re.compile(r'\\.|"""', re.DOTALL),
+    "'''": re.compile(r"'''"),
+}
 
 
 def _where(text: str, i: int) -> tuple[int, int]:
