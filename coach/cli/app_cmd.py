@@ -1,0 +1,11 @@
+"""`coach` with no subcommand: open the full-screen app on today's plan."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def run(args: argparse.Namespace) -> int:
+    from coach.ui.app import make_app, run_app
+
+    return run_app(make_app(data_dir=args.data_dir))

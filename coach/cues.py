@@ -1,0 +1,130 @@
+"""Cues the user hears while their eyes are on their feet: bell rhythms, spoken words, desktop notifications.
+
+Plain Python: the UI and the plain runner decide when; this module decides what each cue sounds like and how to
+reach the speech program or the desktop, never blocking the countdown (every program is started, not waited for).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import subprocess
+from dataclasses import dataclass
+from enum import StrEnum
+
+SPEECH_PROGRAMS: tuple[str, ...] = ("espeak-ng", "spd-say", "say")
+
+
+class CueKind(StrEnum):
+    """Each change the user must notice without looking has a sound of its own."""
+
+    HOLD = "hold"
+    REST = "rest"
+    MOVE = "move"
+    SOAK = "soak"
+    WAIT = "wait"
+    COUNTDOWN = "countdown"
+    REMINDER = "reminder"
+    END = "end"
+
+
+@dataclass(frozen=True)
+class Cue:
+    """What to play: bells at these offsets (seconds after the cue), words to speak, a notification to show."""
+
+    bells: tuple[float, ...]
+    speech: str = ""
+    notification: str = ""
+
+
+BELL_RHYTHMS: dict[CueKind, tuple[float, ...]] = {
+    CueKind.HOLD: (0.0,),  # one ring: heels up
+    CueKind.REST: (0.0, 0.25),  # two quick rings: heels down
+    CueKind.MOVE: (0.0, 0.5),
+    CueKind.SOAK: (0.0,),
+    CueKind.WAIT: (0.0,),
+    CueKind.COUNTDOWN: (0.0,),  # one ring each at 3, 2, 1
+    CueKind.REMINDER: (0.0, 0.3, 0.6),  # three rings: top up the water
+    CueKind.END: (0.0, 0.3, 0.6, 0.9),
+}
+END_RING_EVERY = 4.0
+"""The end rings again every few seconds until a key is pressed..."""
+END_RING_TIMES = 5
+"""...but not forever: a user who left the room must not come back to a terminal ringing all night."""
+
+
+def cue_for(kind: CueKind, words: str = "", notify: bool = False) -> Cue:
+    """The cue of a kind, with its spoken words and, for reminders and the end, a desktop notification."""
+    return Cue(BELL_RHYTHMS[kind], speech=words, notification=words if notify else "")
+
+
+def find_speech_program(preferred: str = "") -> str | None:
+    """The speech program to use: the preferred one if installed, else the first installed of SPEECH_PROGRAMS."""
+    for name in ((preferred,) if preferred else ()) + SPEECH_PROGRAMS:
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def speak(program: str, words: str) -> None:
+    """Start the speech program and return at once; a failure to speak is never the countdown's problem."""
+    with contextlib.suppress(OSError):
+        subprocess.Popen(
+            [program, words],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+
+def notify_desktop(title: str, body: str) -> bool:
+    """Show a desktop notification with notify-send when present; False tells the caller to use terminal escapes."""
+    program = shutil.which("notify-send")
+    if program is None:
+        return False
+    try:
+        subprocess.Popen(
+            [program, "--app-name=coach", title, body],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError:
+        return False
+    return True
+
+
+def notification_escapes(title: str, body: str) -> str:
+    """OSC 777 (foot, WezTerm, rxvt) and OSC 9 (iTerm2, kitty, Windows Terminal) notifications, controls removed."""
+    title, body = _printable(title), _printable(body)
+    return f"\x1b]777;notify;{title};{body}\x07\x1b]9;{title}: {body}\x07"
+
+
+def _printable(text: str) -> str:
+    return "".join(char for char in text if char.isprintable()).replace(";", ",")
+
+
+PHASE_WORDS: dict[str, str] = {"hold": "Hold", "rest": "Rest", "soak": "Soak"}
+
+
+def cue_for_event(event: object) -> tuple[CueKind, Cue] | None:
+    """The cue a session event deserves, if any: every change the user must notice without looking."""
+    from coach.engine import EndingSoon, Finished, MayMoveOn, PhaseStarted, ReminderDue
+
+    if isinstance(event, PhaseStarted):
+        kind = CueKind(event.phase.kind.value)
+        words = PHASE_WORDS.get(kind.value, event.phase.title)
+        return kind, cue_for(kind, words)
+    if isinstance(event, EndingSoon):
+        return CueKind.COUNTDOWN, cue_for(CueKind.COUNTDOWN)
+    if isinstance(event, ReminderDue):
+        return CueKind.REMINDER, cue_for(CueKind.REMINDER, event.text, notify=True)
+    if isinstance(event, MayMoveOn):
+        return CueKind.REMINDER, cue_for(CueKind.REMINDER, f"{event.title}: you may stop now.", notify=True)
+    if isinstance(event, Finished):
+        words = "Well done. Session complete." if event.status == "completed" else "Session stopped."
+        return CueKind.END, cue_for(CueKind.END, words, notify=True)
+    return None

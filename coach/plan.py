@@ -1,0 +1,62 @@
+"""Today's plan in words: which slots of the coach day are done, partly done or still to do.
+
+The home screen and `coach status` both show it, so it is derived once here, in plain Python, from the store's
+TodayView.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from coach.recording import Status
+from coach.routines.model import Routine, Slot
+
+if TYPE_CHECKING:
+    from coach.store.records import TodayView
+
+
+class SlotState(StrEnum):
+    """Where a slot stands today."""
+
+    DONE = "done"
+    PARTIAL = "partial"
+    TODO = "todo"
+    REST = "rest"
+
+
+SLOT_LABELS: dict[str, str] = {Slot.MORNING: "Morning", Slot.EVENING: "Evening", Slot.BEDTIME: "Bedtime"}
+STATE_LABELS: dict[SlotState, str] = {
+    SlotState.DONE: "done",
+    SlotState.PARTIAL: "started, not finished",
+    SlotState.TODO: "to do",
+    SlotState.REST: "rest day",
+}
+
+
+@dataclass(frozen=True)
+class SlotToday:
+    """One planned slot of today: its state and the routines that serve it."""
+
+    slot: str
+    state: SlotState
+    routine_ids: tuple[str, ...]
+
+
+def slots_today(view: TodayView, routines: list[Routine] | tuple[Routine, ...]) -> tuple[SlotToday, ...]:
+    """Each planned slot with its state: done when a completed session kept it, partial when one only started."""
+    started = {record.slot for record in view.sessions if record.status is not Status.COMPLETED}
+    result = []
+    for slot in view.planned:
+        if slot in view.kept:
+            state = SlotState.DONE
+        elif slot in started:
+            state = SlotState.PARTIAL
+        elif view.rest_today:
+            state = SlotState.REST
+        else:
+            state = SlotState.TODO
+        ids = tuple(routine.id for routine in routines if slot in routine.slots)
+        result.append(SlotToday(slot, state, ids))
+    return tuple(result)

@@ -1,0 +1,66 @@
+"""A Recorder that runs another Recorder's calls in order on one background thread.
+
+The countdown hands a call over and goes on at once: opening the store, a slow disk, or another coach process
+holding the database for a moment never delays the shown second. Calls keep their order (start, checkpoints,
+finish), and `close` waits for the last one, so quitting never loses the final write.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+from coach.recording import Checkpoint, Recorder, SessionStart, Status
+
+_STOP = object()
+
+
+class ThreadedRecorder:
+    """Queue in front of a Recorder that `factory` opens on the writer thread; writes happen in the order asked."""
+
+    def __init__(self, factory: Callable[[], Recorder], on_problem: Callable[[str], None] | None = None) -> None:
+        self.on_problem = on_problem
+        self._factory = factory
+        self._calls: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._work, name="coach-recorder", daemon=True)
+        self._thread.start()
+
+    def start(self, session: SessionStart) -> None:
+        self._calls.put(lambda recorder: recorder.start(session))
+
+    def checkpoint(self, session_id: str, checkpoint: Checkpoint) -> None:
+        self._calls.put(lambda recorder: recorder.checkpoint(session_id, checkpoint))
+
+    def finish(self, session_id: str, status: Status, ended_at: datetime, checkpoint: Checkpoint) -> None:
+        self._calls.put(lambda recorder: recorder.finish(session_id, status, ended_at, checkpoint))
+
+    def close(self, timeout: float = 10.0) -> bool:
+        """Wait until every queued write is done (at most `timeout` seconds); True when all were written."""
+        if self._thread.is_alive():
+            self._calls.put(_STOP)
+            self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def _work(self) -> None:
+        try:
+            recorder = self._factory()
+        except Exception as error:  # the store promises not to raise; if it does, tell, and drop the writes
+            self._tell(error)
+            recorder = None
+        while True:
+            call = self._calls.get()
+            if call is _STOP:
+                return
+            if recorder is None:
+                continue
+            try:
+                call(recorder)  # type: ignore[operator]
+            except Exception as error:
+                self._tell(error)
+
+    def _tell(self, error: Exception) -> None:
+        if self.on_problem is not None:
+            self.on_problem(f"History is not being saved: {error}")
+            self.on_problem = None  # once is enough

@@ -1,0 +1,167 @@
+"""The Textual app: a thin shell that shows today's plan or runs a routine; `make_app` builds it (house style)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from coach.day import choose_slot, today
+from coach.engine import Clock, SessionEngine, SystemClock
+from coach.recorder_thread import ThreadedRecorder
+from coach.recording import Recorder, Status
+from coach.routines.model import Routine, Slot
+from coach.ui.commands import CoachCommands
+from coach.ui.context import AppContext, ProblemHandler
+
+if TYPE_CHECKING:
+    from coach.store import Store
+
+
+class CoachApp(App[None]):
+    """coach's full-screen app. Its dependencies come in through `AppContext`; it keeps no state of its own."""
+
+    CSS_PATH = "coach.tcss"
+    TITLE = "coach"
+    COMMANDS: ClassVar = App.COMMANDS | {CoachCommands}
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+
+    def __init__(self, context: AppContext, *, start_with: Routine | None = None, slot: Slot | None = None) -> None:
+        super().__init__()
+        self.context = context
+        self.start_with = start_with
+        self.start_slot = slot
+        self._recorders: list[ThreadedRecorder] = []
+        self.theme = context.settings.theme if context.settings.theme in self.available_themes else "textual-dark"
+
+    def get_default_screen(self) -> Screen[object]:
+        if self.start_with is not None:
+            return self._run_screen(self.start_with, self.start_slot)
+        from coach.ui.screens.home import HomeScreen
+
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        from coach.ui.screens.run import install_signal_handlers
+
+        install_signal_handlers(self._on_signal)
+        for problem in self.context.settings_problems:
+            self.notify(problem, title="Settings not used", severity="warning", timeout=10)
+
+    # -- verbs the screens and the command palette use ----------------------------------------------------------
+
+    def start_routine(self, routine_id: str) -> None:
+        routine = self.context.catalog.get(routine_id)
+        if routine is not None:
+            self.push_screen(self._run_screen(routine, None))
+
+    def open_history(self) -> None:
+        from coach.ui.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen())
+
+    def _run_screen(self, routine: Routine, slot: Slot | None) -> Screen[object]:
+        from coach.ui.screens.run import RunScreen
+
+        engine = SessionEngine(routine, self.context.clock)
+        slot = slot or choose_slot(routine.slots, engine.started_at, self.context.settings.day_start_hour)
+        open_recorder = self.context.open_recorder
+        recorder = ThreadedRecorder(lambda: open_recorder(self._history_problem), self._history_problem)
+        self._recorders.append(recorder)
+        return RunScreen(routine, engine, recorder, slot)
+
+    def session_closed(self, screen: Screen[object], status: Status | None) -> None:
+        """A run screen is done: back to the home screen, or out when coach was started on the routine."""
+        if len(self.screen_stack) > 1 and self.start_with is None:
+            self.pop_screen()
+        else:
+            self.exit()
+
+    def _history_problem(self, message: str) -> None:
+        """Called from the recorder thread when history cannot be saved: tell the user, once, on the screen."""
+        self.call_from_thread(self.notify, message, title="Not saved", severity="error", timeout=30)
+
+    # -- leaving ----------------------------------------------------------------------------------------------
+
+    def _stop_running_sessions(self) -> None:
+        from coach.ui.screens.run import RunScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, RunScreen):
+                screen.stop_session()
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: a running session is recorded as partial first."""
+        self._stop_running_sessions()
+        self.exit()
+
+    def _on_signal(self, number: int) -> None:
+        """SIGTERM/SIGHUP: record a running session as partial, then exit 128+N like a shell would report."""
+        self._stop_running_sessions()
+        self.exit(return_code=128 + number)
+
+    def flush_history(self) -> bool:
+        """Wait for every pending history write; True when all landed."""
+        return all(recorder.close() for recorder in self._recorders)
+
+
+def make_app(
+    *,
+    data_dir: str | Path | None = None,
+    routine: Routine | None = None,
+    slot: Slot | None = None,
+    clock: Clock | None = None,
+) -> CoachApp:
+    """Build the app with real dependencies (tests pass a fake clock and a temporary data folder)."""
+    from coach.paths import data_dir as resolve_data_dir
+    from coach.routines.catalog import load_catalog
+    from coach.settings import load_settings
+
+    loaded = load_settings()
+    folder = resolve_data_dir(data_dir)
+    hour = loaded.settings.day_start_hour
+    context = AppContext(
+        catalog=load_catalog(),
+        settings=loaded.settings,
+        clock=clock or SystemClock(),
+        data_dir=folder,
+        today_view=lambda planned, now: _store(folder, hour, now).today_view(planned, today(now, hour)),
+        history_view=lambda planned, now: _store(folder, hour, now).history_view(planned, today(now, hour)),
+        open_recorder=lambda on_problem: open_recorder(folder, day_start_hour=hour, on_problem=on_problem),
+        settings_problems=[str(problem) for problem in loaded.problems],
+    )
+    return CoachApp(context, start_with=routine, slot=slot)
+
+
+def _store(folder: Path, day_start_hour: int, now: datetime) -> Store:
+    from coach.store import open_store
+
+    return open_store(folder, day_start_hour=day_start_hour, clock=lambda: now)
+
+
+def open_recorder(folder: Path, *, day_start_hour: int, on_problem: ProblemHandler) -> Recorder:
+    """The store's recorder (imported late: sqlite3 and the store are not needed for the first frame)."""
+    from coach.store import open_recorder as open_store_recorder
+
+    return open_store_recorder(folder, day_start_hour=day_start_hour, on_problem=on_problem)
+
+
+def run_app(app: CoachApp) -> int:
+    """Run the app to its end, then wait for the last history writes; the exit code of the app."""
+    try:
+        app.run()
+    finally:
+        app.flush_history()
+    return app.return_code or 0
+
+
+def run_routine(args: object, routine: Routine) -> int:
+    """`coach run ROUTINE`: the app straight on the run screen; closing the session closes the app."""
+    slot = getattr(args, "slot", None)
+    return run_app(
+        make_app(data_dir=getattr(args, "data_dir", None), routine=routine, slot=Slot(slot) if slot else None)
+    )

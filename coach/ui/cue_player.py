@@ -1,0 +1,77 @@
+"""Plays cues in the app: bell rhythms on timers, spoken words, desktop notifications; and the ringing end."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.timer import Timer
+
+from coach.cues import (
+    BELL_RHYTHMS,
+    END_RING_EVERY,
+    END_RING_TIMES,
+    Cue,
+    CueKind,
+    cue_for_event,
+    find_speech_program,
+    notification_escapes,
+    notify_desktop,
+    speak,
+)
+from coach.settings import Settings
+
+
+class CuePlayer:
+    """Turns session events into sounds the user hears with their eyes on their feet."""
+
+    def __init__(self, app: App[object], settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self.speech_program = find_speech_program(settings.speech_program) if settings.voice else None
+        self._ring_timer: Timer | None = None
+        self._rings_left = 0
+        self.played: list[CueKind] = []
+        """Every cue played, in order: what the tests listen to."""
+
+    def play_event(self, event: object) -> None:
+        found = cue_for_event(event)
+        if found is None:
+            return
+        kind, cue = found
+        self.play(kind, cue)
+        if kind is CueKind.END:
+            self._rings_left = END_RING_TIMES - 1
+            self._ring_timer = self.app.set_interval(END_RING_EVERY, self._ring_again, name="end-bell")
+
+    def play(self, kind: CueKind, cue: Cue) -> None:
+        self.played.append(kind)
+        if self.settings.sound:
+            for offset in cue.bells:
+                if offset == 0:
+                    self.app.bell()
+                else:
+                    self.app.set_timer(offset, self.app.bell)
+        if self.speech_program and cue.speech:
+            speak(self.speech_program, cue.speech)
+        if self.settings.notifications and cue.notification:
+            self._notify(cue.notification)
+
+    def _notify(self, text: str) -> None:
+        if notify_desktop("coach", text):
+            return
+        driver = self.app._driver  # the only way to write an escape sequence the terminal turns into a notification
+        if driver is not None and not self.app.is_headless:
+            driver.write(notification_escapes("coach", text))
+
+    def _ring_again(self) -> None:
+        if self._rings_left <= 0:
+            self.stop_ringing()
+            return
+        self._rings_left -= 1
+        self.play(CueKind.END, Cue(BELL_RHYTHMS[CueKind.END]))
+
+    def stop_ringing(self) -> None:
+        """A key was pressed: the end has been heard."""
+        self._rings_left = 0
+        if self._ring_timer is not None:
+            self._ring_timer.stop()
+            self._ring_timer = None

@@ -1,0 +1,163 @@
+"""History: every session in a table, a calendar of the last months per slot, streaks and completion rates."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from coach.plan import SLOT_LABELS
+from coach.problems import CoachError
+from coach.routines.durations import format_duration
+
+if TYPE_CHECKING:
+    from coach.store.records import DaySummary, HistoryView, SessionRecord
+    from coach.ui.app import CoachApp
+
+CELL = {"kept": ("■", "green"), "partial": ("◧", "yellow"), "missed": ("·", "red"), "rest": ("–", "blue")}
+"""Calendar cells: a mark and a colour each, so the state reads without colour too."""
+
+
+class HistoryScreen(Screen[None]):
+    """The record: sessions, calendar, streaks; `a` adds a note to the selected session."""
+
+    BINDINGS = [
+        Binding("escape,q", "app.pop_screen", "Back", id="back"),
+        Binding("a", "note", "Add note", id="note"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view: HistoryView | None = None
+
+    @property
+    def coach(self) -> CoachApp:
+        return cast("CoachApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with VerticalScroll(id="history"):
+            with Horizontal(id="history-top"):
+                yield Static(Text("Loading…"), id="history-calendar")
+                yield Static(id="history-streaks")
+            yield Static(Text("Sessions"), classes="section-title")
+            yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="note-editor"):
+                yield Input(placeholder="A note for this session, Enter to save", id="note-input")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("date", "slot", "routine", "length", "status", "note")
+        self.load()
+
+    @work(thread=True, exclusive=True, group="history")
+    def load(self) -> None:
+        """Read the history off the event loop (tens of ms with decades of data)."""
+        context = self.coach.context
+        try:
+            view = context.history_view(context.planned, context.clock.wall())
+        except CoachError as error:
+            self.app.call_from_thread(self.notify, str(error), title="History", severity="error", timeout=20)
+            return
+        self.app.call_from_thread(self.show, view)
+
+    def show(self, view: HistoryView) -> None:
+        self.view = view
+        table = self.query_one(DataTable)
+        table.clear()
+        for record in view.sessions:
+            table.add_row(*_session_row(record), key=record.id)
+        if not view.sessions:
+            table.add_row("", "", Text("No sessions yet."), "", "", "")
+        self.query_one("#history-calendar", Static).update(_calendar(view))
+        self.query_one("#history-streaks", Static).update(_streaks(view))
+
+    def action_note(self) -> None:
+        editor = self.query_one("#note-editor")
+        editor.add_class("-open")
+        self.query_one("#note-input", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        table = self.query_one(DataTable)
+        if self.view is None or not self.view.sessions or table.cursor_row < 0:
+            return
+        record = self.view.sessions[table.cursor_row]
+        self.save_note(record.id, event.value)
+        event.input.value = ""
+        self.query_one("#note-editor").remove_class("-open")
+        table.focus()
+
+    @work(thread=True, group="history-note")
+    def save_note(self, session_id: str, note: str) -> None:
+        from coach.store import open_store
+
+        context = self.coach.context
+        open_store(context.data_dir, day_start_hour=context.settings.day_start_hour).set_note(session_id, note)
+        self.app.call_from_thread(self.load)
+
+
+def _session_row(record: SessionRecord) -> tuple[Text, ...]:
+    status = {"completed": ("completed", "green"), "partial": ("partial", "yellow")}.get(
+        record.status.value, (record.status.value, "")
+    )
+    return (
+        Text(f"{record.day:%a %d %b %Y}"),
+        Text(SLOT_LABELS.get(record.slot, record.slot)),
+        Text(record.routine_name),
+        Text(format_duration(record.active_seconds)),
+        Text(status[0], style=status[1]),
+        Text(record.note or ""),
+    )
+
+
+def _calendar(view: HistoryView) -> Text:
+    """A heat map per slot: one cell per day of the last weeks; kept, partial, missed or rest."""
+    text = Text()
+    weeks = 13
+    start = view.today - timedelta(days=weeks * 7 - 1)
+    for slot in view.streaks.planned:
+        text.append(f"{SLOT_LABELS.get(slot, slot):<8}", style="bold")
+        day = start
+        while day <= view.today:
+            mark, colour = CELL[_cell(view.calendar.get(day), slot, day, view.today)]
+            text.append(mark, style=colour)
+            day += timedelta(days=1)
+        text.append("\n")
+    text.append(f"{'':<8}{start:%d %b}", style="dim")
+    text.append(f"{view.today:%d %b}".rjust(weeks * 7 - 6), style="dim")
+    text.append("\n■ kept  ◧ partial  · missed  – rest day", style="dim")
+    return text
+
+
+def _cell(summary: DaySummary | None, slot: str, day: date, today: date) -> str:
+    if summary is not None and slot in summary.kept:
+        return "kept"
+    if summary is not None and summary.rest:
+        return "rest"
+    if summary is not None and slot in summary.partial:
+        return "partial"
+    return "missed"
+
+
+def _streaks(view: HistoryView) -> Text:
+    report = view.streaks
+    text = Text()
+    text.append(f"{'':<10}{'now':>5}{'best':>6}{'7 d':>6}{'30 d':>6}\n", style="bold")
+    rows = [(SLOT_LABELS.get(s.slot, s.slot), s.streak, s.rate_7, s.rate_30) for s in report.slots if s.planned]
+    rows.append(("Whole day", report.day_plan, report.day_plan_rate_7, report.day_plan_rate_30))
+    for label, streak, rate_7, rate_30 in rows:
+        text.append(f"{label:<10}{streak.current:>5}{streak.longest:>6}{_rate(rate_7):>6}{_rate(rate_30):>6}\n")
+    text.append(f"\n{view.total_sessions} sessions in all", style="dim")
+    return text
+
+
+def _rate(rate: float | None) -> str:
+    return "–" if rate is None else f"{rate:.0%}"

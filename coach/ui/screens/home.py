@@ -1,0 +1,151 @@
+"""Home: today's plan (morning, evening, bedtime), the routines to start, and the current streaks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from coach.plan import SLOT_LABELS, STATE_LABELS, SlotState, slots_today
+from coach.problems import CoachError
+from coach.routines.durations import format_duration
+from coach.routines.model import Routine
+
+if TYPE_CHECKING:
+    from coach.store.records import TodayView
+    from coach.streaks import StreakReport
+    from coach.ui.app import CoachApp
+
+STATE_MARKS: dict[SlotState, str] = {
+    SlotState.DONE: "✓",
+    SlotState.PARTIAL: "◐",
+    SlotState.TODO: "·",
+    SlotState.REST: "–",
+}
+
+
+def routine_length(routine: Routine) -> str:
+    """ "15m..20m" style length of a routine, as the user reads it."""
+    low, high = routine.min_seconds, routine.max_seconds
+    return format_duration(low) if low == high else f"{format_duration(low)}–{format_duration(high)}"
+
+
+class HomeScreen(Screen[None]):
+    """Today's plan; Enter starts the selected routine."""
+
+    @property
+    def coach(self) -> CoachApp:
+        return cast("CoachApp", self.app)
+
+    BINDINGS = [
+        Binding("enter", "start", "Start", id="start", priority=True),
+        Binding("h", "history", "History", id="history"),
+        Binding("r", "refresh", "Refresh", id="refresh", show=False),
+        Binding("q", "app.quit", "Quit", id="quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Vertical(id="home"):
+            yield Static(Text("Today"), id="today-title", classes="section-title")
+            yield Vertical(id="slots")
+            with Horizontal(id="home-columns"):
+                with Vertical(id="routines-column"):
+                    yield Static(Text("Routines"), classes="section-title")
+                    yield OptionList(*self._routine_options(), id="routines")
+                with Vertical(id="streaks-column"):
+                    yield Static(Text("Streaks"), classes="section-title")
+                    yield Static(Text("…"), id="streaks")
+        yield Footer()
+
+    def _routine_options(self) -> list[Option]:
+        options = []
+        for routine in sorted(self.coach.context.catalog.routines.values(), key=_routine_order):
+            label = Text.assemble(
+                (routine.name, "bold"),
+                "\n",
+                (f"{', '.join(slot.value for slot in routine.slots)} · {routine_length(routine)}", "dim"),
+            )
+            options.append(Option(label, id=routine.id))
+        return options
+
+    def on_mount(self) -> None:
+        self.query_one("#routines", OptionList).focus()
+        self.refresh_plan()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_plan()
+
+    def action_refresh(self) -> None:
+        self.refresh_plan()
+
+    @work(thread=True, exclusive=True, group="home-plan")
+    def refresh_plan(self) -> None:
+        """Read today's plan from the store off the event loop, then show it."""
+        context = self.coach.context
+        try:
+            view = context.today_view(context.planned, context.clock.wall())
+        except CoachError as error:
+            self.app.call_from_thread(self.show_problem, str(error))
+            return
+        self.app.call_from_thread(self.show_plan, view)
+
+    def show_problem(self, message: str) -> None:
+        self.query_one("#streaks", Static).update(Text(message))
+        self.notify(message, title="History", severity="error", timeout=20)
+
+    def show_plan(self, view: TodayView) -> None:
+        self.query_one("#today-title", Static).update(Text(f"Today · {view.today:%A %-d %B}"))
+        slots = self.query_one("#slots", Vertical)
+        slots.remove_children()
+        catalog = self.coach.context.catalog
+        for item in slots_today(view, list(catalog.routines.values())):
+            names = ", ".join(catalog.routines[r].name for r in item.routine_ids if r in catalog.routines)
+            line = Text.assemble(
+                (f" {STATE_MARKS[item.state]} ", "bold"),
+                (f"{SLOT_LABELS[item.slot]:<9}", "bold"),
+                (f"{STATE_LABELS[item.state]:<22}", ""),
+                (names, "dim"),
+            )
+            slots.mount(Static(line, classes=f"slot -{item.state.value}"))
+        self.query_one("#streaks", Static).update(_streak_text(view.streaks))
+
+    def action_start(self) -> None:
+        option_list = self.query_one("#routines", OptionList)
+        if option_list.highlighted is None:
+            return
+        option = option_list.get_option_at_index(option_list.highlighted)
+        if option.id:
+            self.coach.start_routine(option.id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.coach.start_routine(event.option.id)
+
+    def action_history(self) -> None:
+        self.coach.open_history()
+
+
+def _routine_order(routine: Routine) -> tuple[int, str]:
+    from coach.routines.model import SLOT_ORDER
+
+    return (min(SLOT_ORDER.index(slot) for slot in routine.slots), routine.name)
+
+
+def _streak_text(report: StreakReport) -> Text:
+    text = Text()
+    rows = [(SLOT_LABELS[item.slot], item.streak) for item in report.slots if item.planned]
+    rows.append(("Whole day", report.day_plan))
+    for label, streak in rows:
+        days = "day" if streak.current == 1 else "days"
+        text.append(f"{label:<10}", style="bold")
+        text.append(f"{streak.current:>3} {days:<5}")
+        text.append(f" longest {streak.longest}\n", style="dim")
+    return text

@@ -1,0 +1,380 @@
+"""The run screen: a countdown readable from a step away, with a sound at every change.
+
+Timing: the screen never counts ticks. It asks the engine when the shown second (or the next event) changes,
+sleeps until just after that moment with a one-shot timer, and shows what the engine derives from the clock.
+While paused or waiting for the user, no timer runs at all.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import uuid
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Digits, Footer, ProgressBar, Static
+
+from coach.engine import (
+    Finished,
+    PhaseStarted,
+    SessionEngine,
+    SleepGap,
+    Snapshot,
+    Update,
+    clock_text,
+)
+from coach.engine.snapshot import PhaseKind
+from coach.recording import Recorder, SessionStart, Status
+from coach.routines.durations import format_duration
+from coach.routines.model import Routine, Slot
+from coach.ui.cue_player import CuePlayer
+from coach.ui.screens.dialogs import quit_question, sleep_gap_question
+
+WAKE_SLACK = 0.002
+"""Wake this long after a boundary, so the engine's reading is surely past it."""
+CHECKPOINT_EVERY = 10.0
+"""Seconds between checkpoints inside a long step: a killed process loses at most this much."""
+MIN_WIDTH, MIN_HEIGHT = 40, 12
+
+KIND_LABELS: dict[PhaseKind, str] = {
+    PhaseKind.HOLD: "HOLD",
+    PhaseKind.REST: "REST",
+    PhaseKind.MOVE: "MOVE",
+    PhaseKind.SOAK: "SOAK",
+    PhaseKind.WAIT: "GET READY",
+}
+
+
+@dataclass(frozen=True)
+class RunView:
+    """The texts the screen shows for one snapshot; widgets are updated only when their text changes."""
+
+    state: str
+    label: str
+    title: str
+    say: str
+    digits: str
+    rep: str
+    left: str
+    fraction: float
+    next: str
+    hint: str
+
+
+def run_view(snapshot: Snapshot, routine: Routine) -> RunView:
+    """What to show for a snapshot: plain strings, so the screen can compare and the tests can read them."""
+    phase = snapshot.phase
+    if snapshot.finished:
+        completed = snapshot.status is Status.COMPLETED
+        done = format_duration(snapshot.active_seconds)
+        return RunView(
+            state="finished",
+            label="DONE" if completed else "STOPPED",
+            title="Session complete" if completed else "Session stopped",
+            say=(
+                f"{done} done. It counts toward your streak."
+                if completed
+                else f"{done} done; saved as partial (it counts after {format_duration(routine.counts_after_seconds)})."
+            ),
+            digits=clock_text(snapshot.active_seconds),
+            rep="",
+            left="",
+            fraction=1.0 if completed else snapshot.progress.fraction,
+            next="",
+            hint="Press any key to stop the bell; Enter or q to close.",
+        )
+    state = "paused" if snapshot.paused else phase.kind.value
+    label = "PAUSED" if snapshot.paused else KIND_LABELS[phase.kind]
+    if snapshot.gap_seconds is not None:
+        label = "PAUSED (computer slept)"
+    remaining = snapshot.shown_remaining
+    if remaining is None:
+        digits = ""
+    elif (phase.seconds or 0) >= 60:
+        digits = clock_text(remaining)
+    else:
+        digits = str(remaining)
+    block = snapshot.block
+    rep_parts = [snapshot.progress.rep_text] if snapshot.progress.rep_text else []
+    if block is not None:
+        rep_parts.append(block.note)
+    progress = snapshot.progress
+    left_min, left_max = clock_text(progress.left_min), clock_text(progress.left_max)
+    left = f"{left_min} left" if left_min == left_max else f"{left_min}–{left_max} left"
+    if snapshot.waiting:
+        hint = "Press Enter when you are ready."
+    elif snapshot.may_move_on and block is not None and not block.is_group and snapshot.next_title is None:
+        hint = "You may stop now: press f to finish."
+    elif snapshot.may_move_on:
+        hint = "You may move on now: press m."
+    elif snapshot.paused:
+        hint = "Paused. Press space to go on."
+    else:
+        hint = ""
+    return RunView(
+        state=state,
+        label=label,
+        title=phase.title,
+        say=phase.say or phase.group_say,
+        digits=digits,
+        rep=" · ".join(rep_parts),
+        left=left,
+        fraction=progress.fraction,
+        next=f"Next: {snapshot.next_title}" if snapshot.next_title else "Last step",
+        hint=hint,
+    )
+
+
+class RunScreen(Screen[Status | None]):
+    """Runs one session of a routine; dismissed with the final status when the user closes it."""
+
+    BINDINGS = [
+        Binding("enter", "ready", "Ready", id="ready", priority=True),
+        Binding("space", "pause", "Pause", id="pause"),
+        Binding("space", "resume", "Resume", id="resume"),
+        Binding("n,right", "next", "Next", id="next"),
+        Binding("b,left", "back", "Back", id="back"),
+        Binding("plus,equals_sign", "add_time", "+10s", id="add-time"),
+        Binding("minus,underscore", "take_time", "-10s", id="take-time"),
+        Binding("m", "move_on", "Move on", id="move-on"),
+        Binding("f", "finish", "Finish", id="finish"),
+        Binding("q,escape", "quit_session", "Quit", id="quit"),
+        Binding("ctrl+z", "suspend", "Suspend", id="suspend", show=False),
+    ]
+
+    snapshot: reactive[Snapshot | None] = reactive(None, bindings=True, init=False)
+
+    def __init__(self, routine: Routine, engine: SessionEngine, recorder: Recorder, slot: Slot) -> None:
+        super().__init__()
+        self.routine = routine
+        self.engine = engine
+        self.recorder = recorder
+        self.slot = slot
+        self.session_id = str(uuid.uuid4())
+        self._timer: Timer | None = None
+        self._shown: dict[str, object] = {}
+        self._last_checkpoint = engine.clock.monotonic()
+        self._closed = False
+        self.cues: CuePlayer | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="run"):
+            yield Static(id="run-label")
+            yield Static(id="run-title")
+            with Center():
+                yield Digits(id="run-digits")
+            yield Static(id="run-say")
+            yield Static(id="run-rep")
+            with Center(id="run-progress-row"):
+                yield ProgressBar(total=1.0, show_eta=False, show_percentage=False, id="run-progress")
+            yield Static(id="run-left")
+            yield Static(id="run-next")
+            yield Static(id="run-hint")
+        yield Static(Text("Make the window larger\n(at least 40×12)"), id="run-tiny")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.cues = CuePlayer(self.app, self.app.context.settings)  # type: ignore[attr-defined]
+        self.recorder.start(
+            SessionStart(
+                id=self.session_id,
+                routine_id=self.routine.id,
+                routine_name=self.routine.name,
+                slot=self.slot.value,
+                started_at=self.engine.started_at,
+            )
+        )
+        self.app.app_suspend_signal.subscribe(self, self._on_app_suspend)
+        self._apply(self.engine.advance())
+
+    # -- time -------------------------------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        self._timer = None
+        self._apply(self.engine.advance())
+
+    def _schedule(self) -> None:
+        """Arm one timer for just after the next boundary; none while paused or waiting."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        wait = self.engine.next_wake_in()
+        if wait is not None and not self._closed:
+            self._timer = self.set_timer(wait + WAKE_SLACK, self._tick, name="countdown")
+
+    def _apply(self, update: Update) -> None:
+        """Show a new state, play its cues, record it, and arm the next wake-up."""
+        phase_changed = False
+        for event in update.events:
+            if self.cues is not None:
+                self.cues.play_event(event)
+            if isinstance(event, PhaseStarted):
+                phase_changed = True
+            elif isinstance(event, SleepGap):
+                self.app.push_screen(sleep_gap_question(format_duration(event.seconds)), self._gap_answered)
+            elif isinstance(event, Finished):
+                self._record_finish(event.status)
+        self.snapshot = update.snapshot
+        now = self.engine.clock.monotonic()
+        running = not update.snapshot.finished
+        if running and (phase_changed or now - self._last_checkpoint >= CHECKPOINT_EVERY):
+            self._last_checkpoint = now
+            self.recorder.checkpoint(self.session_id, self.engine.checkpoint())
+        self._schedule()
+
+    def _record_finish(self, status: Status) -> None:
+        self.recorder.finish(self.session_id, status, self.engine.clock.wall(), self.engine.checkpoint())
+
+    def _gap_answered(self, count: bool | None) -> None:
+        self._apply(self.engine.resolve_gap(bool(count)))
+
+    # -- showing ----------------------------------------------------------------------------------------------
+
+    def watch_snapshot(self, snapshot: Snapshot | None) -> None:
+        if snapshot is None:
+            return
+        view = run_view(snapshot, self.routine)
+        for state in ("hold", "rest", "move", "soak", "wait", "paused", "finished"):
+            self.set_class(view.state == state, f"-{state}")
+        self._show("#run-label", view.label)
+        self._show("#run-title", view.title)
+        self._show("#run-say", view.say)
+        self._show("#run-rep", view.rep)
+        self._show("#run-left", view.left)
+        self._show("#run-next", view.next)
+        self._show("#run-hint", view.hint)
+        if self._shown.get("#run-digits") != view.digits:
+            self._shown["#run-digits"] = view.digits
+            self.query_one("#run-digits", Digits).update(view.digits)
+        fraction = round(view.fraction, 3)
+        if self._shown.get("#run-progress") != fraction:
+            self._shown["#run-progress"] = fraction
+            self.query_one("#run-progress", ProgressBar).update(progress=fraction)
+
+    def _show(self, selector: str, text: str) -> None:
+        """Update a Static only when its text changes (literal text: names are never read as markup)."""
+        if self._shown.get(selector) != text:
+            self._shown[selector] = text
+            self.query_one(selector, Static).update(Text(text))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT, "-tiny")
+
+    # -- keys -------------------------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that cannot act now are shown greyed out (None) or, for the pause/resume pair, hidden (False)."""
+        snapshot = self.snapshot
+        if snapshot is None:
+            return True
+        running = not snapshot.finished
+        if action == "pause":
+            return running and not snapshot.paused and not snapshot.waiting
+        if action == "resume":
+            return None if not running else (snapshot.paused and snapshot.gap_seconds is None) or False
+        available = {
+            "ready": running and snapshot.waiting,
+            "next": running,
+            "back": running,
+            "add_time": running and snapshot.remaining is not None,
+            "take_time": running and snapshot.remaining is not None,
+            "move_on": running and snapshot.may_move_on,
+            "finish": running and snapshot.may_finish,
+            "suspend": True,
+            "quit_session": True,
+        }.get(action)
+        if available is None:
+            return True
+        if action == "ready" and not available:
+            return False  # Enter closes the finished screen instead; no greyed "Ready" there
+        return True if available else None
+
+    def on_key(self, event: events.Key) -> None:
+        """Any key acknowledges the end: the bell stops ringing."""
+        if self.cues is not None:
+            self.cues.stop_ringing()
+
+    def action_ready(self) -> None:
+        self._apply(self.engine.ready())
+
+    def action_pause(self) -> None:
+        self._apply(self.engine.pause())
+
+    def action_resume(self) -> None:
+        self._apply(self.engine.resume())
+
+    def action_next(self) -> None:
+        self._apply(self.engine.next())
+
+    def action_back(self) -> None:
+        self._apply(self.engine.back())
+
+    def action_add_time(self) -> None:
+        self._apply(self.engine.add_time(10))
+
+    def action_take_time(self) -> None:
+        self._apply(self.engine.take_time(10))
+
+    def action_move_on(self) -> None:
+        self._apply(self.engine.move_on())
+
+    def action_finish(self) -> None:
+        self._apply(self.engine.finish())
+
+    def action_quit_session(self) -> None:
+        snapshot = self.snapshot
+        if snapshot is None or snapshot.finished:
+            self.close()
+            return
+        self.app.push_screen(quit_question(format_duration(snapshot.active_seconds)), self._quit_answered)
+
+    def _quit_answered(self, stop: bool | None) -> None:
+        if stop:
+            self.stop_session()
+            self.close()
+
+    def action_suspend(self) -> None:
+        """Ctrl+Z: pause the timer, then hand the terminal back to the shell until `fg`."""
+        self._apply(self.engine.pause())
+        self.app.action_suspend_process()
+
+    def _on_app_suspend(self, app: object) -> None:
+        if self.snapshot is not None and not self.snapshot.finished:
+            self._apply(self.engine.pause())
+
+    # -- ending -----------------------------------------------------------------------------------------------
+
+    def stop_session(self) -> None:
+        """End a running session as partial (quit, a signal); a finished one is left as it is."""
+        if self.snapshot is not None and not self.snapshot.finished:
+            self._apply(self.engine.abort())
+
+    def close(self) -> None:
+        """Leave the screen with the session's status; the app decides whether that exits."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._timer is not None:
+            self._timer.stop()
+        if self.cues is not None:
+            self.cues.stop_ringing()
+        status = self.snapshot.status if self.snapshot is not None else None
+        self.app.session_closed(self, status)  # type: ignore[attr-defined]
+
+
+def install_signal_handlers(on_signal: object) -> None:
+    """SIGTERM and SIGHUP end a running session as partial, like quitting (the loop calls `on_signal(number)`)."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        if os.name == "posix":
+            loop.add_signal_handler(number, on_signal, number)  # type: ignore[arg-type]
