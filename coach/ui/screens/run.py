@@ -35,6 +35,7 @@ from coach.engine.snapshot import PhaseKind
 from coach.recording import Recorder, SessionStart, Status
 from coach.routines.durations import format_duration
 from coach.routines.model import Routine, Slot
+from coach.ui.bench_trace import BenchTrace
 from coach.ui.cue_player import CuePlayer
 from coach.ui.screens.dialogs import quit_question, sleep_gap_question
 
@@ -164,6 +165,7 @@ class RunScreen(Screen[Status | None]):
         self._last_checkpoint = engine.clock.monotonic()
         self._closed = False
         self.cues: CuePlayer | None = None
+        self.trace = BenchTrace()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="run"):
@@ -178,6 +180,8 @@ class RunScreen(Screen[Status | None]):
             yield Static(id="run-left")
             yield Static(id="run-next")
             yield Static(id="run-hint")
+            if self.routine.safety:
+                yield Static(Text("\n".join(f"• {note}" for note in self.routine.safety)), id="run-safety")
         yield Static(Text("Make the window larger\n(at least 40×12)"), id="run-tiny")
         yield Footer()
 
@@ -199,6 +203,11 @@ class RunScreen(Screen[Status | None]):
 
     def _tick(self) -> None:
         self._timer = None
+        self.poll()
+
+    def poll(self) -> None:
+        """Catch up with the clock now (the timer does this on every boundary; tests call it after moving a fake
+        clock)."""
         self._apply(self.engine.advance())
 
     def _schedule(self) -> None:
@@ -222,6 +231,8 @@ class RunScreen(Screen[Status | None]):
                 self.app.push_screen(sleep_gap_question(format_duration(event.seconds)), self._gap_answered)
             elif isinstance(event, Finished):
                 self._record_finish(event.status)
+        if self.trace:
+            self._trace_state(self.snapshot, update.snapshot)
         self.snapshot = update.snapshot
         now = self.engine.clock.monotonic()
         running = not update.snapshot.finished
@@ -229,6 +240,18 @@ class RunScreen(Screen[Status | None]):
             self._last_checkpoint = now
             self.recorder.checkpoint(self.session_id, self.engine.checkpoint())
         self._schedule()
+
+    def _trace_state(self, before: Snapshot | None, after: Snapshot) -> None:
+        def counting(snapshot: Snapshot | None) -> bool:
+            return snapshot is not None and snapshot.remaining is not None and not snapshot.finished
+
+        if counting(after) and not counting(before):
+            self.trace.write("@start")
+        elif before is not None and counting(after):
+            if after.paused and not before.paused:
+                self.trace.write("@pause")
+            elif before.paused and not after.paused:
+                self.trace.write("@resume")
 
     def _record_finish(self, status: Status) -> None:
         self.recorder.finish(self.session_id, status, self.engine.clock.wall(), self.engine.checkpoint())
@@ -244,6 +267,7 @@ class RunScreen(Screen[Status | None]):
         view = run_view(snapshot, self.routine)
         for state in ("hold", "rest", "move", "soak", "wait", "paused", "finished"):
             self.set_class(view.state == state, f"-{state}")
+        self.set_class(snapshot.waiting, "-waiting")
         self._show("#run-label", view.label)
         self._show("#run-title", view.title)
         self._show("#run-say", view.say)
@@ -254,6 +278,8 @@ class RunScreen(Screen[Status | None]):
         if self._shown.get("#run-digits") != view.digits:
             self._shown["#run-digits"] = view.digits
             self.query_one("#run-digits", Digits).update(view.digits)
+            if view.digits and self.trace:
+                self.trace.write(view.digits)
         fraction = round(view.fraction, 3)
         if self._shown.get("#run-progress") != fraction:
             self._shown["#run-progress"] = fraction
