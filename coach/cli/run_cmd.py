@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
 
     routine = resolve_routine(args.routine)
     if not args.plain:
-        return _run_app(args)
+        return _run_app(args, routine)
     import sys
 
     from coach.cli.plain_runner import SystemWaiter, run_plain
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
-def _run_app(args: argparse.Namespace) -> int:
+def _run_app(args: argparse.Namespace, routine: Routine) -> int:
     """The full-screen run screen, from the UI package (imported only here: textual is slow to import)."""
     from coach.problems import CoachError
 
@@ -71,7 +71,7 @@ def _run_app(args: argparse.Namespace) -> int:
         from coach.ui.app import run_routine
     except ImportError as error:
         raise CoachError("the full-screen app is not built yet; use --plain") from error
-    return int(run_routine(args))
+    return int(run_routine(args, routine))
 
 
 def _settings() -> Settings:
