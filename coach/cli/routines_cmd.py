@@ -1,15 +1,35 @@
-"""`coach routines`: every routine with its id, name, slots, length and where it came from."""
+"""`coach routines`: every routine with its id, name, slots, length and where it came from; `copy` makes one yours."""
 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("routines", help="list the routines (bundled and your own)")
+    parser = subparsers.add_parser("routines", help="list the routines (bundled and your own), or copy one")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--schema-path", action="store_true", help="print where the routine JSON Schema is")
     parser.set_defaults(handler="coach.cli.routines_cmd:run")
+    actions = parser.add_subparsers(title="actions", metavar="ACTION")
+    copy = actions.add_parser(
+        "copy",
+        help="copy a routine into your routines folder with your own numbers",
+        description="Copy a routine into your routines folder, with changed numbers, validated before it is saved.",
+    )
+    copy.add_argument("routine", metavar="ID", help="the routine to copy (see `coach routines`)")
+    copy.add_argument(
+        "--as",
+        dest="new_id",
+        metavar="NEW_ID",
+        help="the copy's id (default: the same id, which then replaces the bundled routine)",
+    )
+    copy.add_argument("--name", help="the copy's name")
+    copy.add_argument("--hold", metavar="TIME", help='length of every hold step, e.g. "12s"')
+    copy.add_argument("--rest", metavar="TIME", help='length of every rest step, e.g. "5s"')
+    copy.add_argument("--length", metavar="TIME", help='the total time of the timed part, e.g. "12m" or "10m..15m"')
+    copy.add_argument("--force", action="store_true", help="replace a routine file of yours with the same id")
+    copy.set_defaults(handler="coach.cli.routines_cmd:run_copy")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,11 +53,31 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _row(routine: object) -> dict[str, object]:
-    from coach.routines.durations import format_duration
-    from coach.routines.model import Routine
+def run_copy(args: argparse.Namespace) -> int:
+    from coach.paths import user_routines_dir
+    from coach.problems import CoachError
+    from coach.routines.catalog import resolve_routine
+    from coach.routines.customize import customized, save_user_routine
+    from coach.routines.durations import DurationError, parse_duration, parse_span
 
-    assert isinstance(routine, Routine)
+    routine = resolve_routine(args.routine)
+    try:
+        hold = parse_duration(args.hold) if args.hold else None
+        rest = parse_duration(args.rest) if args.rest else None
+        length = parse_span(args.length) if args.length else None
+    except DurationError as error:
+        raise CoachError(str(error), exit_code=2) from error
+    new_id = args.new_id or routine.id
+    name = args.name or (routine.name if new_id == routine.id else f"{routine.name} ({new_id})")
+    copy = customized(routine, hold=hold, rest=rest, length=length, name=name)
+    target = save_user_routine(copy, new_id, user_routines_dir(), origin=routine.id, force=args.force)
+    print(f"Saved {target}")
+    return 0
+
+
+def _row(routine: Any) -> dict[str, object]:
+    from coach.routines.durations import format_duration
+
     low, high = routine.min_seconds, routine.max_seconds
     length = format_duration(low) if low == high else f"{format_duration(low)}..{format_duration(high)}"
     return {
@@ -65,9 +105,8 @@ def _print_table(rows: list[dict[str, object]], broken: list[dict[str, object]])
     for row in rows:
         slots = row["slots"]
         assert isinstance(slots, list)
-        table.add_row(
-            Text(str(row["id"])), Text(str(row["name"])), ", ".join(slots), str(row["length"]), str(row["origin"])
-        )
+        cells = (str(row["id"]), str(row["name"]), ", ".join(slots), str(row["length"]), str(row["origin"]))
+        table.add_row(*(Text(cell) for cell in cells))
     console.print(table)
     for item in broken:
         console.print(Text(f"Not loaded: {item['problem']}", style="red"))

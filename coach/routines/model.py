@@ -126,7 +126,7 @@ def min_seconds(step: Step) -> int:
     if isinstance(step, WaitStep):
         return 0
     if step.for_ is not None:
-        return step.for_.low
+        return min(step.for_.low, max_seconds(step))  # a fixed "for" ends on the last whole round that fits
     return (step.repeat or 1) * sum(min_seconds(s) for s in step.steps)
 
 

@@ -1,0 +1,124 @@
+"""Make a routine one's own: copy it with changed numbers (hold, rest, total time) into the user's folder.
+
+The copy is written with tomli-w from the model, then loaded back through the same validation as every other
+routine file before it replaces anything, so a saved copy is always a valid routine.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from coach.problems import CoachError
+from coach.routines.durations import format_span
+from coach.routines.loader import load_routine_bytes
+from coach.routines.model import Group, Routine, Span, Step, StepKind, TimedStep, WaitStep
+
+
+def customized(
+    routine: Routine,
+    *,
+    hold: int | None = None,
+    rest: int | None = None,
+    length: Span | None = None,
+    name: str | None = None,
+) -> Routine:
+    """The routine with every hold and rest step set to new lengths, and its main block (a group's "for", a
+    ranged step, the soak) set to a new length or range."""
+
+    def change(step: Step) -> Step:
+        if isinstance(step, TimedStep):
+            if hold is not None and step.kind is StepKind.HOLD:
+                step = replace(step, time=Span(hold, hold))
+            if rest is not None and step.kind is StepKind.REST:
+                step = replace(step, time=Span(rest, rest))
+            if length is not None and (step.time.is_range or step.kind is StepKind.SOAK):
+                step = replace(step, time=length)
+            return step
+        if isinstance(step, Group):
+            group = replace(step, steps=tuple(change(child) for child in step.steps))
+            if length is not None and group.for_ is not None:
+                group = replace(group, for_=length)
+            return group
+        return step
+
+    steps = tuple(change(step) for step in routine.steps)
+    counts_after = routine.counts_after
+    if length is not None and counts_after is not None:
+        counts_after = min(counts_after, length.low)  # a session of the new length must still be able to count
+    changes = [
+        f"{label} {format_span(Span(value, value))}" for label, value in (("hold", hold), ("rest", rest)) if value
+    ]
+    if length is not None:
+        changes.append(f"for {format_span(length)}")
+    summary = f"Your copy of {routine.name}" + (f": {', '.join(changes)}." if changes else ".")
+    return replace(routine, steps=steps, name=name or routine.name, summary=summary, counts_after=counts_after)
+
+
+def routine_data(routine: Routine) -> dict[str, Any]:
+    """The routine as the TOML tables of a routine file."""
+    data: dict[str, Any] = {"name": routine.name}
+    if routine.summary:
+        data["summary"] = routine.summary
+    data["slots"] = [slot.value for slot in routine.slots]
+    if routine.counts_after is not None:
+        data["counts_after"] = format_span(Span(routine.counts_after, routine.counts_after))
+    if routine.safety:
+        data["safety"] = list(routine.safety)
+    data["steps"] = [_step_data(step) for step in routine.steps]
+    return data
+
+
+def _step_data(step: Step) -> dict[str, Any]:
+    data: dict[str, Any] = {"title": step.title}
+    if step.say:
+        data["say"] = step.say
+    if isinstance(step, WaitStep):
+        data["until"] = "ready"
+    elif isinstance(step, TimedStep):
+        if step.kind is not StepKind.MOVE:
+            data["kind"] = step.kind.value
+        data["time"] = format_span(step.time)
+        if step.remind is not None:
+            every = format_span(Span(step.remind.every, step.remind.every))
+            data["remind"] = {"every": every, "say": step.remind.say}
+    else:
+        if step.repeat is not None:
+            data["repeat"] = step.repeat
+        if step.for_ is not None:
+            data["for"] = format_span(step.for_)
+        data["do"] = [_step_data(child) for child in step.steps]
+    return data
+
+
+def routine_text(routine: Routine, origin: str) -> str:
+    """The file's text: a schema line for editors, where it came from, then the tables."""
+    import tomli_w
+
+    from coach.routines.catalog import schema_path
+
+    header = f"#:schema {schema_path()}\n# Your copy of {origin}; check it with `coach validate` after editing.\n\n"
+    return header + tomli_w.dumps(routine_data(routine))
+
+
+def save_user_routine(routine: Routine, new_id: str, folder: Path, *, origin: str, force: bool = False) -> Path:
+    """Validate and write the routine as `folder/new_id.toml` (atomically); never overwrites without `force`."""
+    if not new_id or "/" in new_id or new_id.startswith("."):
+        raise CoachError(f"{new_id!r} is not a routine id: use letters, digits and dashes")
+    target = folder / f"{new_id}.toml"
+    if target.exists() and not force:
+        raise CoachError(f"{target} already exists; choose another id with --as, or --force to replace it")
+    text = routine_text(routine, origin)
+    load_routine_bytes(text.encode(), str(target), new_id)  # raises ProblemsError: nothing is written
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{new_id}-", suffix=".toml")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, target)
+    except OSError as error:
+        raise CoachError(f"{target}: cannot write the routine: {error.strerror}") from error
+    return target
