@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "coach.cli.export_cmd",
     "coach.cli.import_cmd",
     "coach.cli.status_cmd",
+    "coach.cli.why_cmd",
 )
 
 
