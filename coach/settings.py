@@ -59,6 +59,12 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
         if key == "day_start_hour" and not 0 <= value <= 12:  # type: ignore[operator]
             problems.append(document.problem((key,), "day_start_hour must be an hour from 0 to 12"))
             continue
+        if key == "lengths":
+            bad = _bad_lengths(value)  # type: ignore[arg-type]
+            for routine_id, message in bad:
+                problems.append(document.problem((key, routine_id), f"lengths.{routine_id}: {message}"))
+            if bad:
+                continue
         values[key] = value
     return LoadedSettings(Settings(**values), problems)  # type: ignore[arg-type]
 
@@ -80,6 +86,29 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     with os.fdopen(fd, "wb") as handle:
         tomli_w.dump(data, handle)
     os.replace(temporary, path)
+
+
+def preferred_seconds(settings: Settings, routine_id: str) -> int | None:
+    """The user's preferred length for a routine's ranged part, in seconds, or None."""
+    from coach.routines.durations import DurationError, parse_duration
+
+    text = settings.lengths.get(routine_id)
+    try:
+        return parse_duration(text) if text is not None else None
+    except DurationError:
+        return None
+
+
+def _bad_lengths(value: dict[str, object]) -> list[tuple[str, str]]:
+    from coach.routines.durations import DurationError, parse_duration
+
+    bad = []
+    for routine_id, text in value.items():
+        try:
+            parse_duration(text)
+        except DurationError as error:
+            bad.append((routine_id, str(error)))
+    return bad
 
 
 def _kind(expected: type) -> str:

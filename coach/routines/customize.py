@@ -122,3 +122,24 @@ def save_user_routine(routine: Routine, new_id: str, folder: Path, *, origin: st
     except OSError as error:
         raise CoachError(f"{target}: cannot write the routine: {error.strerror}") from error
     return target
+
+
+def with_preferred_length(routine: Routine, preferred: int | None) -> Routine:
+    """The routine with each ranged block ending by itself at the user's preferred length (kept within the
+    range): heel raises for 12 minutes of 10..15, a soak of 18 of 15..20. The user may still stop at the lower
+    bound."""
+    if preferred is None:
+        return routine
+
+    def clamp(span: Span) -> Span:
+        return Span(span.low, min(max(preferred, span.low), span.high)) if span.is_range else span
+
+    def change(step: Step) -> Step:
+        if isinstance(step, TimedStep):
+            return replace(step, time=clamp(step.time))
+        if isinstance(step, Group):
+            for_ = clamp(step.for_) if step.for_ is not None else None
+            return replace(step, steps=tuple(change(child) for child in step.steps), for_=for_)
+        return step
+
+    return replace(routine, steps=tuple(change(step) for step in routine.steps))
