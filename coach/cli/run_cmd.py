@@ -42,8 +42,11 @@ def run(args: argparse.Namespace) -> int:
     from coach.engine import SessionEngine, SystemClock
     from coach.paths import data_dir
     from coach.recording import SessionStart
+    from coach.routines.customize import with_preferred_length
+    from coach.settings import preferred_seconds
 
     settings = _settings()
+    routine = with_preferred_length(routine, preferred_seconds(settings, routine.id))
     recorder = _open_recorder(data_dir(getattr(args, "data_dir", None)), settings.day_start_hour)
     try:
         with SystemWaiter() as waiter:  # signal handlers first: a Ctrl+C from now on is recorded as partial
@@ -65,13 +68,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_app(args: argparse.Namespace, routine: Routine) -> int:
     """The full-screen run screen, from the UI package (imported only here: textual is slow to import)."""
-    from coach.problems import CoachError
+    from coach.ui.app import run_routine
 
-    try:
-        from coach.ui.app import run_routine
-    except ImportError as error:
-        raise CoachError("the full-screen app is not built yet; use --plain") from error
-    return int(run_routine(args, routine))
+    return run_routine(args, routine)
 
 
 def _settings() -> Settings:
