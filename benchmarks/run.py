@@ -384,11 +384,14 @@ PLAIN_TIMING = BENCH_DIR / "plain_timing.py"
 
 
 def run_other(script: Path, quick: bool, extra: Sequence[str] = ()) -> tuple[int, str, str]:
-    """Run another engineer's benchmark script with --quick when it takes it; (exit code, stdout, stderr)."""
+    """Run another engineer's benchmark script, shortened in a quick pass (--quick, or --seconds 15 when it takes
+    that); (exit code, stdout, stderr)."""
     helped = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True, timeout=60)
     argv = [sys.executable, str(script), *extra]
     if quick and "--quick" in helped.stdout:
         argv.append("--quick")
+    elif quick and "--seconds" in helped.stdout:
+        argv += ["--seconds", "15"]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     result = subprocess.run(argv, capture_output=True, text=True, timeout=900, cwd=REPO, env=env)
     return result.returncode, result.stdout, result.stderr

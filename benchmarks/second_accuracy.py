@@ -45,7 +45,7 @@ from benchkit.contenders import (  # noqa: E402
     coach,
     terminal_env,
 )
-from benchkit.stats import fmt_ms  # noqa: E402
+from benchkit.stats import fmt_ms, median  # noqa: E402
 from benchkit.terminal import Tmux, new_workdir  # noqa: E402
 from benchkit.trace import Analysis, Interval, analyse, read_trace  # noqa: E402
 
@@ -82,9 +82,9 @@ class Result:
     def summary(self) -> str:
         pooled = self.pooled
         return (
-            f"{self.label}: {len(pooled.changes)} changes in {len(self.rounds)} round(s), "
-            f"p99 |error| {fmt_ms(self.p99)}, median error {fmt_ms(sorted(pooled.errors)[len(pooled.errors) // 2])}, "
-            f"end {self.end_error:+d} s"
+            f"{self.label}: {len(pooled.errors)} changes in {len(self.rounds)} round(s), "
+            f"p99 |error| {fmt_ms(self.p99)}, median error {fmt_ms(median(pooled.errors))}, "
+            f"end {self.end_error:+d} s; first value {fmt_ms(max(pooled.start_latencies))} after @start"
         )
 
 
@@ -132,13 +132,14 @@ def run_once(tmux: Tmux, program: Program, workdir: Path, tag: str, stall: str, 
                 time.sleep(seconds)
         time.sleep(0.2)
     finally:
+        stopping = time.monotonic()
         launched.stop()
     events = read_trace(trace)
     marks = {text for _, text in events if text.startswith("@")}
     if not {"@pause", "@resume"} <= marks:
         raise Unavailable(f"the trace has no @pause/@resume after pressing {pause_key} (marks seen: {sorted(marks)})")
     try:
-        return analyse(events, blackouts)
+        return analyse(events, blackouts, until=stopping)
     except ValueError as error:
         raise Unavailable(str(error)) from None
 
@@ -153,9 +154,10 @@ def measure(
 
 
 def print_changes(analysis: Analysis) -> None:
-    print(f"  {'time':>12}  {'shown':>6}  {'error':>9}")
+    print(f"  {'time':>12}  {'shown':>8}  {'error':>9}")
     for change in analysis.changes:
-        print(f"  {change.time:12.3f}  {change.text:>6}  {change.error * 1000:+8.1f} ms")
+        note = "  (first value, after @start)" if change.initial else ""
+        print(f"  {change.time:12.3f}  {change.text:>8}  {change.error * 1000:+8.1f} ms{note}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -167,11 +169,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="list every change and its error")
     parser.add_argument("--analyse", type=Path, metavar="TRACE", help="only analyse an existing trace file")
     parser.add_argument("--blackout", action="append", default=[], metavar="BEGIN:END", help="with --analyse")
+    parser.add_argument("--until", type=float, metavar="TIME", help="with --analyse: leave out later events")
     args = parser.parse_args(argv)
 
     if args.analyse:
         blackouts = [tuple(float(x) for x in b.split(":")) for b in args.blackout]
-        analysis = analyse(read_trace(args.analyse), blackouts)  # type: ignore[arg-type]
+        analysis = analyse(read_trace(args.analyse), blackouts, until=args.until)  # type: ignore[arg-type]
         print(Result(str(args.analyse), [analysis]).summary())
         if args.verbose:
             print_changes(analysis)

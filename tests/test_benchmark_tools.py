@@ -54,7 +54,8 @@ def test_shown_seconds_are_read_from_the_displayed_text() -> None:
 def test_exact_countdown_has_no_error() -> None:
     events = trace((100.0, "@start"), (100.0, "0:10"), (101.0, "0:09"), (102.0, "0:08"), (103.0, "0:07"))
     analysis = analyse(events)
-    assert analysis.errors == [0.0, 0.0, 0.0, 0.0]
+    assert analysis.errors == [0.0, 0.0, 0.0]
+    assert analysis.start_latencies == [0.0]
     assert analysis.end_error_seconds == 0
 
 
@@ -70,7 +71,8 @@ def test_p99_of_a_known_trace_with_a_pause() -> None:
         (4.998, "0:07"),
     )
     analysis = analyse(events)
-    assert [round(e * 1000) for e in analysis.errors] == [1, 4, 12, -2]
+    assert [round(e * 1000) for e in analysis.start_latencies] == [1]
+    assert [round(e * 1000) for e in analysis.errors] == [4, 12, -2]
     assert analysis.p99_abs_error == pytest.approx(0.012)
     assert analysis.end_error_seconds == 0
 
@@ -79,7 +81,7 @@ def test_change_due_inside_a_stall_is_due_when_the_stall_ends() -> None:
     # A stall from 1.5 to 3.6: 0:08 and 0:07 fell inside it; showing 0:07 at 3.603 is 3 ms late, not 603 ms.
     events = trace((0.0, "@start"), (0.0, "0:10"), (1.0, "0:09"), (3.603, "0:07"), (4.001, "0:06"))
     analysis = analyse(events, blackouts=[(1.5, 3.6)])
-    assert [round(e * 1000) for e in analysis.errors] == [0, 0, 3, 1]
+    assert [round(e * 1000) for e in analysis.errors] == [0, 3, 1]
 
 
 def test_tick_counter_drift_after_a_stall_shows_as_whole_seconds() -> None:
@@ -107,6 +109,15 @@ def test_change_while_paused_counts_as_early() -> None:
     assert analyse(events).errors[-1] == pytest.approx(-0.5)
 
 
+def test_what_is_shown_while_closing_is_left_out() -> None:
+    events = trace((0.0, "@start"), (0.0, "0:10"), (1.0, "0:09"), (2.0, "0:08"), (2.1, "0:16"))
+    analysis = analyse(events, until=2.05)
+    assert analysis.end_error_seconds == 0
+    assert [c.text for c in analysis.changes] == ["0:10", "0:09", "0:08"]
+
+
 def test_trace_without_a_countdown_is_refused() -> None:
     with pytest.raises(ValueError):
         analyse(trace((1.0, "Get ready"), (2.0, "0:10")))
+    with pytest.raises(ValueError):
+        analyse(trace((1.0, "@start"), (1.0, "0:10")))  # a first value, but no second boundary yet

@@ -13,7 +13,10 @@ the running time since `@start` (pauses excluded). A countdown that shows whole 
 the moment the running time reaches D - v. The error of a change is (when it happened) - (that boundary): positive is
 late, negative early. A boundary that fell while the event loop could not run (a stall, or `grace` seconds before
 one) is due at the end of the stall instead: no program can draw while it is frozen, but it must be right as soon
-as it runs again. Pure logic: no timing, no I/O except `read_trace`.
+as it runs again. The first value of a countdown is not a second boundary but the drawing of a new step: its delay
+after `@start` is reported apart (`start_latencies`) and left out of the errors.
+
+Pure logic: no timing, no I/O except `read_trace`.
 """
 
 from __future__ import annotations
@@ -73,6 +76,7 @@ class Change:
     text: str
     value: int
     due: float
+    initial: bool = False
 
     @property
     def error(self) -> float:
@@ -117,7 +121,13 @@ class Analysis:
 
     @property
     def errors(self) -> list[float]:
-        return [change.error for change in self.changes]
+        """The error of every change at a second boundary (not the first value of each countdown)."""
+        return [change.error for change in self.changes if not change.initial]
+
+    @property
+    def start_latencies(self) -> list[float]:
+        """How long after each `@start` its first value was shown."""
+        return [change.error for change in self.changes if change.initial]
 
     @property
     def p99_abs_error(self) -> float:
@@ -127,11 +137,19 @@ class Analysis:
     @property
     def end_error_seconds(self) -> int:
         """How many whole seconds the display is off at the end (the last change's error, rounded)."""
-        return round(self.changes[-1].error)
+        return round(self.errors[-1])
 
 
-def analyse(events: Sequence[Event], blackouts: Iterable[Interval] = (), grace: float = 0.02) -> Analysis:
-    """Match every change of the shown value to its true boundary; raises ValueError if the trace has no change."""
+def analyse(
+    events: Sequence[Event], blackouts: Iterable[Interval] = (), grace: float = 0.02, until: float | None = None
+) -> Analysis:
+    """Match every change of the shown value to its true boundary; raises ValueError if the trace has no change.
+
+    Events after `until` (when the harness began to close the program) are left out: what a program shows while it
+    is being shut down is no countdown.
+    """
+    if until is not None:
+        events = [event for event in events if event[0] <= until]
     stalls = list(blackouts)
     open_stall: float | None = None
     for stamp, text in events:
@@ -168,11 +186,12 @@ def analyse(events: Sequence[Event], blackouts: Iterable[Interval] = (), grace: 
         value = parse_shown_seconds(text)
         if value is None or value == segment.last:
             continue
+        initial = segment.initial is None
         if segment.initial is None:
             segment.initial = value
         boundary = segment.reached_at(segment.initial - value, stamp)
-        changes.append(Change(time=stamp, text=text, value=value, due=due_after_stalls(boundary)))
+        changes.append(Change(stamp, text, value, due_after_stalls(boundary), initial))
         segment.last = value
-    if not changes:
-        raise ValueError("the trace shows no countdown: no shown time after an @start mark")
+    if not any(not change.initial for change in changes):
+        raise ValueError("the trace shows no countdown: no change of the shown time after an @start mark")
     return Analysis(changes=changes, blackouts=stalls)
