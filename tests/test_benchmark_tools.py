@@ -9,7 +9,17 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-from benchkit.stats import Row, fmt_mib, fmt_ms, fmt_ratio, median, percentile, ratio, render_table  # noqa: E402
+from benchkit.stats import (  # noqa: E402
+    Row,
+    fmt_mib,
+    fmt_ms,
+    fmt_ratio,
+    median,
+    parse_markdown_table,
+    percentile,
+    ratio,
+    render_table,
+)
 from benchkit.trace import analyse, parse_shown_seconds, parse_trace  # noqa: E402
 
 
@@ -42,6 +52,16 @@ def test_table_escapes_pipes_and_keeps_one_line_per_row() -> None:
     lines = table.splitlines()
     assert len(lines) == 3
     assert lines[2] == "| a\\|b | - | x y | - | - | pass |"
+
+
+def test_markdown_table_of_another_script_is_read() -> None:
+    printed = "Median of 20 runs, ms:\n\n| query | 100 sessions | 100,000 sessions |\n| --- | ---: | ---: |\n"
+    printed += "| streaks | 0.28 | 135.28 |\n| history screen (history_view) | 0.92 | 137.97 |\nbuilt 100 sessions\n"
+    rows = parse_markdown_table(printed)
+    assert rows == [
+        {"query": "streaks", "100 sessions": "0.28", "100,000 sessions": "135.28"},
+        {"query": "history screen (history_view)", "100 sessions": "0.92", "100,000 sessions": "137.97"},
+    ]
 
 
 def test_shown_seconds_are_read_from_the_displayed_text() -> None:

@@ -105,3 +105,23 @@ def render_table(rows: Sequence[Row]) -> str:
         cells = (row.figure, row.baseline, row.coach, row.ratio, row.target, row.status)
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(lines)
+
+
+def parse_markdown_table(text: str) -> list[dict[str, str]]:
+    """The rows of the first Markdown table in `text`, as {header: cell} (another script's printed results)."""
+    rows: list[dict[str, str]] = []
+    header: list[str] | None = None
+    for line in text.splitlines():
+        line = line.strip()
+        if not (line.startswith("|") and line.endswith("|")):
+            if header is not None and rows:
+                break
+            continue
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if header is None:
+            header = cells
+        elif all(set(cell) <= set(":- ") for cell in cells):
+            continue
+        else:
+            rows.append(dict(zip(header, cells, strict=False)))
+    return rows
