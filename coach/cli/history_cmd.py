@@ -44,7 +44,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "history",
         help="list recorded sessions; add notes, mark rest days, repair",
-        description="Every recorded session, newest last. `--json` prints the export array.",
+        description="Recorded sessions, oldest first (the latest 50 unless --limit says otherwise). "
+        "`--json` prints them as the export's JSON array.",
     )
     parser.add_argument("--json", action="store_true", help="print the sessions as a JSON array (as `coach export`)")
     parser.add_argument(
@@ -113,6 +114,7 @@ def run(args: argparse.Namespace) -> int:
     sessions = store.sessions(
         since=args.since, routine=args.routine, limit=limit or None, include_running=not args.json
     )
+    sessions.reverse()  # oldest first, as the export: the newest end up last, next to the prompt
     if args.json:
         print(json.dumps([record.to_json() for record in sessions], indent=2, ensure_ascii=False))
         return 0
@@ -122,7 +124,6 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(EMPTY_HISTORY)
         return 0
-    sessions.reverse()  # newest last, next to the prompt
     first_day = sessions[0].day
     rests = [rest for rest in store.rest_days(since=first_day) if args.routine is None]
     total = store.count() if not (args.since or args.routine) else None

@@ -137,13 +137,30 @@ def connect(path: Path, *, timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connect
         connection.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
         connection.execute("PRAGMA synchronous = FULL")
         connection.execute("PRAGMA foreign_keys = ON")
-        mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
-        if str(mode).lower() != "wal":
-            connection.execute("PRAGMA journal_mode = WAL")
+        _ensure_wal(connection, timeout_ms)
     except BaseException:
         connection.close()
         raise
     return connection
+
+
+def _ensure_wal(connection: sqlite3.Connection, timeout_ms: int) -> None:
+    """Switch a new file to WAL. While several coaches create the file at once, the switch (and the first read
+    after it) can fail with SQLITE_BUSY without SQLite's busy handler being asked, so retry until the timeout."""
+    import random
+    import time
+
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        try:
+            mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if not is_busy(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.002, 0.02))
 
 
 @contextmanager

@@ -263,7 +263,7 @@ class _Checker:
             number = isinstance(active, int | float) and not isinstance(active, bool)
             if not number or not math.isfinite(active) or active < 0:
                 bad("active_seconds", f'"active_seconds" must be a number of seconds, 0 or more, not {_show(active)}')
-            elif started is not None and ended is not None:
+            elif started is not None and ended is not None and ended >= started:
                 length = (ended - started).total_seconds()
                 if active > length + ACTIVE_SLACK_SECONDS:
                     bad(

@@ -485,7 +485,8 @@ def _streaks(connection: sqlite3.Connection, planned: Sequence[str], today: date
     ).fetchall()
     rest = [row[0] for row in connection.execute(f"SELECT {_ORDINAL_OF_DAY} FROM rest_days")]
     first = connection.execute("SELECT min(day) FROM sessions").fetchone()[0]
-    began = date.fromisoformat(first).toordinal() if first else None
+    # Rates count from the first recorded day; with nothing recorded there is no day to rate yet.
+    began = date.fromisoformat(first).toordinal() if first else today.toordinal() + 1
     return streak_report_ordinals(kept, rest, planned, today, began)
 
 
