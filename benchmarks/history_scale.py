@@ -2,6 +2,7 @@
 
     python benchmarks/history_scale.py            # about 20 s
     python benchmarks/history_scale.py --runs 50
+    python benchmarks/history_scale.py --json     # {"streaks_ms": {"100": x, "100000": y}, ...}
 
 Builds two databases in a temporary folder, through the store's own insert path:
 - small: 100 sessions, about a month of use;
@@ -14,7 +15,8 @@ Then times, median of `--runs` runs each, every call opening its own connection 
 - home screen: `Store.today_view(planned, today)` (today's sessions + streaks);
 - history screen: `Store.history_view(planned, today)` (latest 50 sessions + 3 calendar months + streaks + count);
 - checkpoint: one `HistoryRecorder.checkpoint` write into the database of that size.
-Budgets: streaks < 50 ms and history screen < 200 ms at 100,000 sessions; a checkpoint well under a few ms.
+Budgets at 100,000 sessions: streaks < 50 ms, history screen < 200 ms (the brief's); home screen < 50 ms and a
+checkpoint < 5 ms (ours: the home screen shows streaks, and a checkpoint must not hold up a countdown).
 Not a test: nothing here runs in the test suite.
 """
 
@@ -111,8 +113,14 @@ def measure(store: Store, runs: int) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20, help="timed runs per figure (median reported)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of a table")
     args = parser.parse_args()
-    budgets = {"streaks": 50.0, "history screen (history_view)": 200.0}
+    budgets = {
+        "streaks": 50.0,
+        "home screen (today_view)": 50.0,
+        "history screen (history_view)": 200.0,
+        "recorder checkpoint": 5.0,
+    }
     with tempfile.TemporaryDirectory(prefix="coach-history-scale-") as temporary:
         root = Path(temporary)
         sizes = {"100": 100, "100,000": 100_000}
@@ -124,13 +132,28 @@ def main() -> int:
             size_mb = store.path.stat().st_size / 1e6
             print(f"built {count:>7,} sessions in {built:5.1f} s ({size_mb:.1f} MB)", file=sys.stderr)
             figures[label] = measure(store, args.runs)
+    if args.json:
+        import json
+
+        keys = {
+            "streaks": "streaks_ms",
+            "home screen (today_view)": "home_screen_ms",
+            "history screen (history_view)": "history_screen_ms",
+            "recorder checkpoint": "checkpoint_ms",
+        }
+        report = {
+            keys[name]: {label.replace(",", ""): round(figures[label][name], 3) for label in sizes}
+            for name in keys
+        }
+        print(json.dumps({**report, "runs": args.runs}, indent=2))
+        return 0
     print(f"\nMedian of {args.runs} runs, ms (Python {sys.version.split()[0]}):\n")
     print("| query | 100 sessions | 100,000 sessions | ratio | budget at 100,000 |")
     print("| --- | ---: | ---: | ---: | --- |")
     for name in figures["100"]:
         small, large = figures["100"][name], figures["100,000"][name]
         budget = budgets.get(name)
-        verdict = f"< {budget:g} ms: {'ok' if large < budget else 'OVER'}" if budget else "well under a few ms"
+        verdict = f"< {budget:g} ms: {'ok' if large < budget else 'OVER'}" if budget else "-"
         print(f"| {name} | {small:.2f} | {large:.2f} | {large / small:.1f}x | {verdict} |")
     return 0
 

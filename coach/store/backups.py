@@ -81,7 +81,7 @@ def prune(data_dir: Path, keep: int = KEEP_DAILY) -> None:
 def take_migration_backup(data_dir: Path, source: sqlite3.Connection, version: int, now: datetime) -> Path:
     """A copy taken before migrating a file from `version`; never pruned."""
     stamp = now.strftime("%Y%m%d-%H%M%S")
-    path = backup_dir(data_dir) / f"before-schema-v{version + 1}-{stamp}.sqlite3"
+    path = backup_dir(data_dir) / f"schema-v{version}-before-migration-{stamp}.sqlite3"
     target, counter = path, 1
     while target.exists():
         target = path.with_name(f"{path.stem}-{counter}{path.suffix}")

@@ -73,9 +73,67 @@ def _v2_notes_and_rest_days(connection: sqlite3.Connection) -> None:
     )
 
 
+ORDINAL = "CAST(julianday({day}) - 1721424.5 AS INTEGER)"
+"""SQL for Python's date.toordinal() of a YYYY-MM-DD text."""
+_BIT = "(CASE {slot} WHEN 'morning' THEN 1 WHEN 'evening' THEN 2 ELSE 4 END)"
+_DAY_MASK = (
+    "(max(slot = 'morning') | (max(slot = 'evening') << 1) | (max(slot = 'bedtime') << 2))"
+)
+_RECOUNT = (
+    "INSERT INTO day_slots (ordinal, mask) SELECT {ordinal}, {mask} FROM sessions "
+    "WHERE status = 'completed' AND day IN ({days}) GROUP BY day"
+)
+
+
+def _v3_day_slots(connection: sqlite3.Connection) -> None:
+    """A summary of the kept slots of each day, kept up to date by triggers, so that streaks over 100,000
+    sessions read one small row per day instead of every session. Derived data only: filled from the sessions."""
+    connection.execute(
+        """
+        CREATE TABLE day_slots (
+            ordinal INTEGER PRIMARY KEY NOT NULL,   -- the coach day as date.toordinal()
+            mask INTEGER NOT NULL                   -- kept slots: morning 1, evening 2, bedtime 4
+        )
+        """
+    )
+    ordinal = ORDINAL.format(day="day")
+    connection.execute(_RECOUNT.replace("day IN ({days})", "1").format(ordinal=ordinal, mask=_DAY_MASK))
+    connection.execute(
+        f"""
+        CREATE TRIGGER sessions_kept_insert AFTER INSERT ON sessions WHEN NEW.status = 'completed'
+        BEGIN
+            INSERT INTO day_slots (ordinal, mask)
+            VALUES ({ORDINAL.format(day="NEW.day")}, {_BIT.format(slot="NEW.slot")})
+            ON CONFLICT (ordinal) DO UPDATE SET mask = mask | excluded.mask;
+        END
+        """
+    )
+    recount = _RECOUNT.format(ordinal=ordinal, mask=_DAY_MASK, days="{days}")
+    connection.execute(
+        f"""
+        CREATE TRIGGER sessions_kept_update AFTER UPDATE OF status, day, slot ON sessions
+        WHEN OLD.status = 'completed' OR NEW.status = 'completed'
+        BEGIN
+            DELETE FROM day_slots WHERE ordinal IN ({ORDINAL.format(day="OLD.day")}, {ORDINAL.format(day="NEW.day")});
+            {recount.format(days="OLD.day, NEW.day")};
+        END
+        """
+    )
+    connection.execute(
+        f"""
+        CREATE TRIGGER sessions_kept_delete AFTER DELETE ON sessions WHEN OLD.status = 'completed'
+        BEGIN
+            DELETE FROM day_slots WHERE ordinal = {ORDINAL.format(day="OLD.day")};
+            {recount.format(days="OLD.day")};
+        END
+        """
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "sessions", _v1_sessions),
     Migration(2, "session notes and discomfort; rest days", _v2_notes_and_rest_days),
+    Migration(3, "per-day summary of kept slots, for fast streaks", _v3_day_slots),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

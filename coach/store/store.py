@@ -38,7 +38,7 @@ from coach.store.records import (
     to_iso,
     utc_key,
 )
-from coach.streaks import StreakReport, streak_report_ordinals
+from coach.streaks import StreakReport, streak_report_masks
 
 Clock = Callable[[], datetime]
 
@@ -425,9 +425,9 @@ def _record(row: Sequence[object]) -> SessionRecord:
 
 
 def _insert(connection: sqlite3.Connection, records: Iterable[SessionRecord]) -> int:
-    before = connection.total_changes
-    connection.executemany(_INSERT_SESSION, (_row(record) for record in records))
-    return connection.total_changes - before
+    # rowcount (sqlite3_changes) counts the sessions inserted, not the day_slots rows the triggers touch.
+    cursor = connection.executemany(_INSERT_SESSION, (_row(record) for record in records))
+    return max(0, cursor.rowcount)
 
 
 def _row(record: SessionRecord) -> tuple[object, ...]:
@@ -478,16 +478,15 @@ def _existing(connection: sqlite3.Connection, ids: Sequence[str]) -> dict[str, t
 
 
 def _streaks(connection: sqlite3.Connection, planned: Sequence[str], today: date) -> StreakReport:
-    # The (status, day, slot) index answers this without touching the table: one row per kept (day, slot).
-    kept = connection.execute(
-        f"SELECT DISTINCT {_ORDINAL_OF_DAY}, slot FROM sessions WHERE status = 'completed' AND day <= ?",
-        (today.isoformat(),),
+    # day_slots holds one row per day with a kept slot (kept up to date by triggers on sessions), in day order.
+    masks = connection.execute(
+        "SELECT ordinal, mask FROM day_slots WHERE ordinal <= ? ORDER BY ordinal", (today.toordinal(),)
     ).fetchall()
-    rest = [row[0] for row in connection.execute(f"SELECT {_ORDINAL_OF_DAY} FROM rest_days")]
+    rest = [row[0] for row in connection.execute(f"SELECT {_ORDINAL_OF_DAY} FROM rest_days ORDER BY day")]
     first = connection.execute("SELECT min(day) FROM sessions").fetchone()[0]
     # Rates count from the first recorded day; with nothing recorded there is no day to rate yet.
     began = date.fromisoformat(first).toordinal() if first else today.toordinal() + 1
-    return streak_report_ordinals(kept, rest, planned, today, began)
+    return streak_report_masks(masks, rest, planned, today, began)
 
 
 def _day_summaries(connection: sqlite3.Connection, since: date, until: date) -> dict[date, DaySummary]:

@@ -54,8 +54,10 @@ def test_migrating_a_v1_history_keeps_every_session(tmp_path: Path) -> None:
     v1_rows = make_v1_database(path)
     store = open_store(tmp_path, day_start_hour=4)
     connection = sqlite3.connect(path)
-    assert schema_version(connection) == LATEST_VERSION == 2
+    assert schema_version(connection) == LATEST_VERSION == 3
     columns = [row[1] for row in connection.execute("PRAGMA table_info(sessions)")]
+    # v3's per-day summary was filled from the v1 sessions: the completed morning of 2024-05-01 only.
+    assert connection.execute("SELECT ordinal, mask FROM day_slots").fetchall() == [(date(2024, 5, 1).toordinal(), 1)]
     connection.close()
     assert columns[-2:] == ["note", "discomfort"]
     after = raw_rows(path, "SELECT * FROM sessions ORDER BY id")
@@ -75,7 +77,7 @@ def test_migrating_a_v1_history_keeps_every_session(tmp_path: Path) -> None:
 def test_a_copy_is_taken_before_migrating(tmp_path: Path) -> None:
     make_v1_database(tmp_path / "history.sqlite3")
     open_store(tmp_path, day_start_hour=4, clock=SettableClock(datetime(2024, 6, 1, 9, tzinfo=TZ)))
-    copies = list((tmp_path / "backups").glob("before-schema-v2-*.sqlite3"))
+    copies = list((tmp_path / "backups").glob("schema-v1-before-migration-*.sqlite3"))
     assert len(copies) == 1
     connection = sqlite3.connect(copies[0])
     assert schema_version(connection) == 1

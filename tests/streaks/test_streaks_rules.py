@@ -6,6 +6,8 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coach.day import local_day
 from coach.streaks import (
@@ -241,3 +243,44 @@ def test_flying_east_across_the_date_line_skips_a_day_that_a_rest_day_can_bridge
     assert streak_report(kept, set(), ("morning",), date(2024, 1, 12)).slot("morning").streak.current == 1
     bridged = streak_report(kept, {date(2024, 1, 11)}, ("morning",), date(2024, 1, 12))
     assert bridged.slot("morning").streak.current == 3
+
+
+# -- the fast implementation against the rules written out day by day -------------------------------------------
+
+
+def reference(kept: set[int], rest: set[int], today: int) -> tuple[int, int]:
+    """Current and longest streak, walking every day: the rules in their plainest form."""
+    day = today if today in kept else today - 1
+    current = 0
+    while day in kept or day in rest:
+        current += day in kept
+        day -= 1
+    longest = run = 0
+    for day in range(min(kept | rest | {today}), today + 1):
+        if day in kept:
+            run += 1
+        elif day not in rest:
+            run = 0
+        longest = max(longest, run)
+    return current, longest
+
+
+@given(
+    kept=st.sets(st.integers(0, 60), max_size=50),
+    rest=st.sets(st.integers(0, 60), max_size=12),
+    today=st.integers(0, 60),
+)
+@settings(max_examples=400, deadline=None)
+def test_fast_streaks_agree_with_the_day_by_day_rules(kept: set[int], rest: set[int], today: int) -> None:
+    base = date(2024, 1, 1).toordinal()
+    as_date = {n: date.fromordinal(base + n) for n in range(61)}
+    kept_days = {as_date[n] for n in kept}
+    rest_days = {as_date[n] for n in rest}
+    result = streak(kept_days, rest_days, as_date[today])
+    expected = reference({n for n in kept if n <= today}, {n for n in rest if n <= today}, today)
+    assert (result.current, result.longest) == expected
+    assert result.kept_today == (today in kept)
+    last = today if today in kept else today - 1
+    window = [n for n in range(last - 6, last + 1) if n in kept or n not in rest]
+    rate = completion_rate(kept_days, rest_days, as_date[today], 7)
+    assert rate == (sum(n in kept for n in window) / len(window) if window else None)
