@@ -175,11 +175,28 @@ def test_streaks_json_per_slot_and_for_the_day_plan(capsys: pytest.CaptureFixtur
     assert code == 0 and "whole day plan" in out
 
 
-def test_streaks_plan_follows_the_installed_routines(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    # Without the catalog's answer the plan falls back to all three slots; with it, the union of their slots.
-    from coach.cli.streaks_cmd import installed_slots
+def test_the_day_plan_is_the_union_of_the_installed_routines_slots(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coach.routines import catalog
+    from coach.routines.model import Slot
 
-    assert installed_slots() == ("morning", "evening", "bedtime")
+    store().insert_sessions([session(date(2024, 5, d), "bedtime", hour=22) for d in (1, 2, 3)])
+    full = json.loads(run(capsys, "streaks", "--json", "--as-of", "2024-05-03")[1])
+    assert full["planned_slots"] == ["morning", "evening", "bedtime"]  # the bundled routines serve all three
+    assert full["day_plan"]["current"] == 0
+
+    class OnlySoak:
+        slots = (Slot.BEDTIME,)
+
+    class SoakOnlyCatalog:
+        routines = {"foot-soak": OnlySoak()}
+
+    monkeypatch.setattr(catalog, "load_catalog", lambda *args, **kwargs: SoakOnlyCatalog())
+    soak_only = json.loads(run(capsys, "streaks", "--json", "--as-of", "2024-05-03")[1])
+    assert soak_only["planned_slots"] == ["bedtime"]
+    assert soak_only["day_plan"]["current"] == 3
+    assert soak_only["slots"]["morning"]["planned"] is False
 
 
 def test_export_to_a_file_then_import_twice(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
