@@ -36,11 +36,12 @@ class LoadedSettings:
 def load_settings(path: Path | None = None) -> LoadedSettings:
     """Read settings.toml (or the defaults when there is none); never raises for a bad file."""
     from coach.paths import settings_file
-    from coach.tomlfile import read_toml
 
     path = path or settings_file()
     if not path.exists():
         return LoadedSettings(Settings(), [])
+    from coach.tomlfile import read_toml
+
     document = read_toml(path)
     if document.problems:
         return LoadedSettings(Settings(), document.problems)
