@@ -5,7 +5,8 @@ The export is the JSON contract: a top-level array of sessions, each with `id` (
 `active_seconds`, plus `routine_name`, `day`, `cycles_done`, `note` and `discomfort`. Sessions still running are
 left out (their status is not final). Rest days are exported on request as a separate array of
 `{"rest_day": "YYYY-MM-DD", "note": "..."}` items, so the session array stays exactly what the contract says.
-The import reads either kind of item, in any mix: an item with a `rest_day` key is a rest day.
+The import reads either kind of item, in any mix: an item with a `rest_day` key is a rest day. Cramps from the
+diary go the same way (`{"cramp_at": ..., "id": ...}`, checked in coach/store/cramps.py), keyed on their id.
 
 An import is all or nothing: every problem in the file is reported as `PATH:LINE:COL: message`, and a file with
 any problem imports nothing.
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.day import local_day
+from coach.diary import CrampEntry
 from coach.problems import Problem, ProblemsError
 from coach.recording import Status
 from coach.store.records import EXPORT_FIELDS, RestDay, SessionRecord, parse_iso
@@ -83,10 +85,14 @@ class ImportBatch:
 
     sessions: list[SessionRecord] = field(default_factory=list)
     rest_days: list[RestDay] = field(default_factory=list)
+    cramps: list[CrampEntry] = field(default_factory=list)
 
 
-def read_import_file(path: Path, *, day_start_hour: int, shown_as: str | None = None) -> ImportBatch:
-    """Read and check an import file; raises ProblemsError with every located problem."""
+def read_import_file(
+    path: Path, *, day_start_hour: int, shown_as: str | None = None, now: datetime | None = None
+) -> ImportBatch:
+    """Read and check an import file; raises ProblemsError with every located problem (with `now`, a cramp
+    after it is one)."""
     name = shown_as if shown_as is not None else str(path)
     try:
         raw = path.read_bytes()
@@ -94,10 +100,10 @@ def read_import_file(path: Path, *, day_start_hour: int, shown_as: str | None = 
         raise ProblemsError([Problem(name, 1, 1, "this is a folder, not a JSON file")]) from None
     except OSError as error:
         raise ProblemsError([Problem(name, 1, 1, f"cannot read the file: {error.strerror or error}")]) from None
-    return parse_import(raw, name, day_start_hour=day_start_hour)
+    return parse_import(raw, name, day_start_hour=day_start_hour, now=now)
 
 
-def parse_import(raw: bytes, name: str, *, day_start_hour: int) -> ImportBatch:
+def parse_import(raw: bytes, name: str, *, day_start_hour: int, now: datetime | None = None) -> ImportBatch:
     """Check an import file's bytes; raises ProblemsError with every located problem."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -113,7 +119,7 @@ def parse_import(raw: bytes, name: str, *, day_start_hour: int) -> ImportBatch:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ProblemsError([Problem(name, error.lineno, error.colno, f"invalid JSON: {error.msg}")]) from None
-    checker = _Checker(name, text, day_start_hour)
+    checker = _Checker(name, text, day_start_hour, now)
     batch = checker.check(data)
     if checker.problems:
         problems = sorted(checker.problems)
@@ -136,11 +142,12 @@ class _ItemPlace:
 class _Checker:
     """Checks the parsed items and locates each problem at its item's key (or its opening brace)."""
 
-    def __init__(self, name: str, text: str, day_start_hour: int) -> None:
+    def __init__(self, name: str, text: str, day_start_hour: int, now: datetime | None = None) -> None:
         self.name = name
         self.text = text
         self.day_start_hour = day_start_hour
         self.problems: list[Problem] = []
+        self.now = now
         self._line_starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
         self._places = _scan_items(text)
 
@@ -160,6 +167,7 @@ class _Checker:
             return batch
         seen_ids: dict[str, int] = {}
         seen_days: dict[date, int] = {}
+        seen_cramps: dict[str, int] = {}
         for index, item in enumerate(data):
             place = self._places[index] if index < len(self._places) else _ItemPlace(0)
             if not isinstance(item, dict):
@@ -167,6 +175,18 @@ class _Checker:
                 continue
             for key, offset in place.duplicates:
                 self.add(offset, f'"{key}" appears twice in this item')
+            if "cramp_at" in item:
+                cramp = self._cramp(item, place)
+                if cramp is not None and cramp.id in seen_cramps:
+                    line = self.where(seen_cramps[cramp.id])[0]
+                    self.add(
+                        place.keys.get("id", place.start),
+                        f"id {cramp.id} appears twice in this file (first on line {line})",
+                    )
+                elif cramp is not None:
+                    seen_cramps[cramp.id] = place.start
+                    batch.cramps.append(cramp)
+                continue
             if "rest_day" in item:
                 rest = self._rest_day(item, place)
                 if rest is not None:
@@ -191,6 +211,17 @@ class _Checker:
                     seen_ids[record.id] = place.start
                     batch.sessions.append(record)
         return batch
+
+    def _cramp(self, item: dict[str, Any], place: _ItemPlace) -> CrampEntry | None:
+        from coach.store.cramps import CRAMP_OPTIONAL, CRAMP_REQUIRED, cramp_from_item
+
+        ok = self._unknown_keys(item, place, CRAMP_REQUIRED + CRAMP_OPTIONAL, "cramp")
+
+        def bad(key: str | None, message: str) -> None:
+            self.add(place.keys.get(key, place.start) if key else place.start, message)
+
+        cramp = cramp_from_item(item, bad=bad, show=_show, day_start_hour=self.day_start_hour, now=self.now)
+        return cramp if ok else None
 
     def _rest_day(self, item: dict[str, Any], place: _ItemPlace) -> RestDay | None:
         ok = self._unknown_keys(item, place, REST_DAY_KEYS, "rest day")

@@ -130,10 +130,37 @@ def _v3_day_slots(connection: sqlite3.Connection) -> None:
     )
 
 
+def _v4_cramps(connection: sqlite3.Connection) -> None:
+    """The cramp diary: one row per cramp, with its coach day fixed when logged (as a session's). Leg, muscle and
+    severity are checked here; the trigger is checked by coach.diary, so that the article's list can grow
+    without rebuilding the table."""
+    connection.execute(
+        f"""
+        CREATE TABLE cramps (
+            id TEXT PRIMARY KEY NOT NULL,           -- UUID4 string: imports are keyed on it
+            cramp_at TEXT NOT NULL,                 -- ISO 8601 with the UTC offset in force then
+            cramp_utc TEXT NOT NULL,                -- the same instant in UTC, fixed width: sorts in time order
+            day TEXT NOT NULL CHECK (day {_DAY_CHECK}),  -- the coach day, fixed when logged
+            leg TEXT NOT NULL CHECK (leg IN ('left', 'right', 'both')),
+            muscle TEXT NOT NULL CHECK (muscle IN ('calf', 'foot', 'thigh')),
+            severity INTEGER NOT NULL CHECK (severity BETWEEN 0 AND 10),
+            trigger TEXT NOT NULL DEFAULT 'unknown',  -- a key of coach.diary.TRIGGERS
+            note TEXT NOT NULL DEFAULT '',
+            logged_at TEXT                          -- ISO 8601 with offset: when it was written down
+        )
+        """
+    )
+    # Insights read (day, trigger) of a range of days straight from this index, without touching the table.
+    connection.execute("CREATE INDEX cramps_day ON cramps (day, trigger)")
+    # `coach cramp list`: the latest N.
+    connection.execute("CREATE INDEX cramps_time ON cramps (cramp_utc)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "sessions", _v1_sessions),
     Migration(2, "session notes and discomfort; rest days", _v2_notes_and_rest_days),
     Migration(3, "per-day summary of kept slots, for fast streaks", _v3_day_slots),
+    Migration(4, "the cramp diary", _v4_cramps),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

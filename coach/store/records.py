@@ -161,3 +161,6 @@ class ImportResult:
     """Of `already`, those whose details differ from the file (the history's version was kept)."""
     rest_added: int
     rest_already: int
+    cramps_added: int = 0
+    cramps_already: int = 0
+    """Cramps whose id was already in the diary (kept as they were)."""

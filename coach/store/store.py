@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coach.day import today as coach_today
 from coach.problems import CoachError
@@ -39,6 +40,10 @@ from coach.store.records import (
     utc_key,
 )
 from coach.streaks import StreakReport, streak_report_masks
+
+if TYPE_CHECKING:
+    from coach.diary import CrampEntry
+    from coach.store.cramps import CrampDiary
 
 Clock = Callable[[], datetime]
 
@@ -129,7 +134,7 @@ class Store:
         today = self.clock().date()
         if not backups.backup_due(self.data_dir, today):
             return
-        if not (_has_rows(connection, "sessions") or _has_rows(connection, "rest_days")):
+        if not any(_has_rows(connection, table) for table in ("sessions", "rest_days", "cramps")):
             return  # nothing to save yet
         result = connection.execute("PRAGMA quick_check").fetchall()
         if result != [("ok",)]:
@@ -281,6 +286,15 @@ class Store:
             cursor = connection.execute("DELETE FROM rest_days WHERE day = ?", (day.isoformat(),))
             return cursor.rowcount > 0
 
+    # -- the cramp diary (coach/store/cramps.py) ---------------------------------------------------------------
+
+    @property
+    def diary(self) -> CrampDiary:
+        """The cramp diary in this history: log, entries, find, delete, insights."""
+        from coach.store.cramps import CrampDiary
+
+        return CrampDiary(self)
+
     # -- streaks and views -----------------------------------------------------------------------------------
 
     def streaks(self, planned: Sequence[str], today: date | None = None) -> StreakReport:
@@ -348,9 +362,11 @@ class Store:
 
     # -- import ----------------------------------------------------------------------------------------------
 
-    def import_records(self, sessions: Sequence[SessionRecord], rest_days: Sequence[RestDay]) -> ImportResult:
-        """Add sessions and rest days in one transaction (all or nothing). A session whose id is already in the
-        history is left exactly as it is, as is an existing rest day."""
+    def import_records(
+        self, sessions: Sequence[SessionRecord], rest_days: Sequence[RestDay], cramps: Sequence[CrampEntry] = ()
+    ) -> ImportResult:
+        """Add sessions, rest days and cramps in one transaction (all or nothing). A session or a cramp whose id
+        is already in the history is left exactly as it is, as is an existing rest day."""
         with self._connection() as connection, write_transaction(connection):
             existing = _existing(connection, [record.id for record in sessions])
             differing = sum(
@@ -364,12 +380,19 @@ class Store:
                     (rest.day.isoformat(), rest.note, to_iso(self.clock())),
                 )
                 rest_added += cursor.rowcount
+            cramps_added = 0
+            if cramps:
+                from coach.store.cramps import insert_cramps
+
+                cramps_added = insert_cramps(connection, cramps)
         return ImportResult(
             added=added,
             already=len(sessions) - added,
             differing=differing,
             rest_added=rest_added,
             rest_already=len(rest_days) - rest_added,
+            cramps_added=cramps_added,
+            cramps_already=len(cramps) - cramps_added,
         )
 
 
