@@ -24,6 +24,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "coach.cli.import_cmd",
     "coach.cli.status_cmd",
     "coach.cli.why_cmd",
+    "coach.cli.cramp_cmd",
+    "coach.cli.insights_cmd",
 )
 
 

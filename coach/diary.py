@@ -269,7 +269,7 @@ def parse_when(text: str, now: datetime, day_start_hour: int, localize: Localize
     """
     answer = " ".join(text.strip().lower().split())
     if answer in ("", "now"):
-        return now
+        return now.replace(microsecond=0)
     if answer in ("last night", "last-night", "lastnight", "night"):
         return last_night(now, day_start_hour, localize)
     if len(answer) in (4, 5) and ":" in answer:

@@ -1,4 +1,5 @@
-"""`coach export [--format json|csv] [-o FILE] [--rest-days]`: the whole history, to keep or to move elsewhere."""
+"""`coach export [--format json|csv] [-o FILE] [--rest-days | --cramps]`: the whole history, to keep or to move
+elsewhere."""
 
 from __future__ import annotations
 
@@ -10,12 +11,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "export",
         help="write the history as JSON or CSV",
         description="Write every finished session as a JSON array (what `coach import` reads) or as CSV. "
-        "Rest days are written separately with --rest-days.",
+        "Rest days are written separately with --rest-days, the cramp diary with --cramps.",
     )
     parser.add_argument("--format", choices=("json", "csv"), default="json", help="json (default) or csv")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of the terminal")
-    parser.add_argument(
+    kind = parser.add_mutually_exclusive_group()
+    kind.add_argument(
         "--rest-days", action="store_true", help="export the rest days instead of the sessions (importable too)"
+    )
+    kind.add_argument(
+        "--cramps", action="store_true", help="export the cramp diary instead of the sessions (importable too)"
     )
     parser.set_defaults(handler="coach.cli.export_cmd:run")
 
@@ -27,7 +32,13 @@ def run(args: argparse.Namespace) -> int:
     from coach.store.exchange import rest_days_csv, rest_days_json, sessions_csv, sessions_json
 
     store = open_history(args)
-    if args.rest_days:
+    if getattr(args, "cramps", False):
+        from coach.store.cramps import cramps_csv, cramps_json
+
+        entries = store.diary.entries(newest_first=False)
+        text = cramps_json(entries) if args.format == "json" else cramps_csv(entries)
+        what = f"{len(entries)} cramp{'s' if len(entries) != 1 else ''}"
+    elif args.rest_days:
         rests = store.rest_days()
         text = rest_days_json(rests) if args.format == "json" else rest_days_csv(rests)
         what = f"{len(rests)} rest day{'s' if len(rests) != 1 else ''}"

@@ -1,4 +1,4 @@
-"""`coach import FILE`: add sessions (and rest days) from a JSON export; all or nothing, safe to repeat."""
+"""`coach import FILE`: add sessions (and rest days, cramps) from a JSON export; all or nothing, safe to repeat."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "import",
         help="add sessions from a JSON export (importing the same file again adds nothing)",
-        description="Read a JSON array of sessions as `coach export` writes it (rest-day items too). A file with "
-        "any problem imports nothing; every problem is printed as PATH:LINE:COL: message. Sessions already in the "
-        "history (same id) are kept as they are.",
+        description="Read a JSON array of sessions as `coach export` writes it (rest-day and cramp items too). A "
+        "file with any problem imports nothing; every problem is printed as PATH:LINE:COL: message. Sessions and "
+        "cramps already in the history (same id) are kept as they are.",
     )
     parser.add_argument("file", metavar="FILE", help="the JSON file ('-' reads standard input)")
     parser.set_defaults(handler="coach.cli.import_cmd:run")
@@ -19,6 +19,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     import sys
+    from datetime import datetime
     from pathlib import Path
 
     from coach.cli.history_cmd import open_history
@@ -28,11 +29,12 @@ def run(args: argparse.Namespace) -> int:
 
     # Sessions without a "day" get theirs from their start and the day-start hour in force now.
     hour = load_settings().settings.day_start_hour
+    now = datetime.now().astimezone()  # a cramp after this is refused: the diary records what happened
     try:
         if args.file == "-":
-            batch = parse_import(sys.stdin.buffer.read(), "<stdin>", day_start_hour=hour)
+            batch = parse_import(sys.stdin.buffer.read(), "<stdin>", day_start_hour=hour, now=now)
         else:
-            batch = read_import_file(Path(args.file), day_start_hour=hour, shown_as=args.file)
+            batch = read_import_file(Path(args.file), day_start_hour=hour, shown_as=args.file, now=now)
     except ProblemsError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
@@ -40,11 +42,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"coach: nothing was imported ({count} problem{'s' if count != 1 else ''}).", file=sys.stderr)
         return 1
     store = open_history(args)
-    result = store.import_records(batch.sessions, batch.rest_days)
+    result = store.import_records(batch.sessions, batch.rest_days, batch.cramps)
     parts = [_count(result.added, "session")]
     if batch.rest_days:
         parts.append(_count(result.rest_added, "rest day"))
-    message = f"Imported {' and '.join(parts)} from {args.file}."
+    if batch.cramps:
+        parts.append(_count(result.cramps_added, "cramp"))
+    message = f"Imported {', '.join(parts[:-1]) + ' and ' if len(parts) > 1 else ''}{parts[-1]} from {args.file}."
     if result.already:
         message += (
             f" {_count(result.already, 'session')} {'was' if result.already == 1 else 'were'} already in your "
@@ -53,6 +57,11 @@ def run(args: argparse.Namespace) -> int:
         message += f" ({result.differing} with different details in the file)." if result.differing else "."
     if result.rest_already:
         message += f" {_count(result.rest_already, 'rest day')} already marked."
+    if result.cramps_already:
+        message += (
+            f" {_count(result.cramps_already, 'cramp')} {'was' if result.cramps_already == 1 else 'were'} already in "
+            "your diary and kept as logged."
+        )
     print(message)
     return 0
 

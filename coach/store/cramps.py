@@ -64,7 +64,7 @@ class CrampDiary:
         day-start hour. DiaryError (a CoachError) when it is in the future or a value is unknown."""
         now = self.store.clock()
         entry = make_entry(
-            cramp_at=cramp_at if cramp_at is not None else now,
+            cramp_at=cramp_at if cramp_at is not None else now.replace(microsecond=0),
             leg=leg,
             muscle=muscle,
             severity=severity,
