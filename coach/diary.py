@@ -228,10 +228,11 @@ def parse_choice(kind: str, text: str) -> str:
         return alias
     if kind == "trigger" and answer.isdigit() and 1 <= int(answer) <= len(known):
         return known[int(answer) - 1]
-    starts = [value for value in known if answer and value.startswith(answer)]
+    # A start of a key, of an alias, or of a trigger's title; "t" is both toes and thigh, so it is refused.
+    names = {value: value for value in known} | _ALIASES.get(kind, {})
     if kind == "trigger":
-        starts += [key for key in known if answer and trigger_title(key).lower().startswith(answer)]
-        starts = list(dict.fromkeys(starts))
+        names |= {trigger_title(key).lower(): key for key in known}
+    starts = list(dict.fromkeys(key for name, key in names.items() if answer and name.startswith(answer)))
     if len(starts) == 1:
         return starts[0]
     hint = " (more than one starts like that)" if len(starts) > 1 else ""
