@@ -142,8 +142,7 @@ def main() -> int:
             "recorder checkpoint": "checkpoint_ms",
         }
         report = {
-            keys[name]: {label.replace(",", ""): round(figures[label][name], 3) for label in sizes}
-            for name in keys
+            keys[name]: {label.replace(",", ""): round(figures[label][name], 3) for label in sizes} for name in keys
         }
         print(json.dumps({**report, "runs": args.runs}, indent=2))
         return 0

@@ -439,6 +439,23 @@ def history_figures(stdout: str, as_json: bool) -> dict[str, tuple[float | None,
     return found
 
 
+def other_history_figures(stdout: str) -> str:
+    """history_scale.py's figures that have no row of their own, as a small table."""
+    try:
+        report = json.loads(stdout)
+    except json.JSONDecodeError:
+        return f"### benchmarks/history_scale.py --json\n\n```\n{stdout.strip()}\n```"
+    lines = ["### Other figures from benchmarks/history_scale.py (ms, medians)", ""]
+    lines += ["| figure | 100 sessions | 100,000 sessions |", "| --- | ---: | ---: |"]
+    shown = {key for key, *_ in HISTORY_FIGURES}
+    for key, figures in report.items() if isinstance(report, dict) else []:
+        if key in shown or not isinstance(figures, dict):
+            continue
+        small, large = _number(figures.get("100")), _number(figures.get("100000"))
+        lines.append(f"| {key.removesuffix('_ms')} | {small if small is not None else '-'} | {large or '-'} |")
+    return "\n".join(lines)
+
+
 def bench_history(plan: Plan, extras: list[str]) -> list[Row]:
     if not HISTORY_SCALE.exists():
         return [
@@ -453,6 +470,8 @@ def bench_history(plan: Plan, extras: list[str]) -> list[Row]:
     code, out, err = run_other(HISTORY_SCALE, plan.quick, extra)
     if not as_json:
         extras.append(f"### benchmarks/history_scale.py (exit {code})\n\n```\n{(out + err).strip()}\n```")
+    else:
+        extras.append(other_history_figures(out))
     try:
         found = history_figures(out, as_json) if code == 0 else {}
     except json.JSONDecodeError:
