@@ -81,6 +81,7 @@ def _print(insights: Insights) -> None:
             _kept_cell(week, insights.program_start is not None),
         )
     console.print(table)
+    console.print()
     for line in lines:
         style = "bold yellow" if DOCTOR in line else ""
         console.print(Text(line, style=style))
