@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from coach.diary import UNKNOWN, CrampEntry, make_entry
 from coach.recording import Status
 from coach.store.records import SessionRecord
 
 PARIS_SUMMER = timezone(timedelta(hours=2))
-FAR_FUTURE = datetime(2100, 1, 1, tzinfo=timezone.utc)
+FAR_FUTURE = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 def cramp(

@@ -111,8 +111,9 @@ def test_a_cramp_in_the_future_is_refused_with_one_clear_message() -> None:
 
 def test_a_time_without_its_offset_is_refused() -> None:
     with pytest.raises(DiaryError, match="UTC offset"):
-        make_entry(cramp_at=datetime(2024, 5, 2, 3), leg="left", muscle="calf", severity=3, now=FAR_FUTURE,
-                   day_start_hour=4)
+        make_entry(
+            cramp_at=datetime(2024, 5, 2, 3), leg="left", muscle="calf", severity=3, now=FAR_FUTURE, day_start_hour=4
+        )
 
 
 # -- the coach day: the same rule as sessions --------------------------------------------------------------------

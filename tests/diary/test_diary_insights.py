@@ -195,8 +195,13 @@ def test_the_trigger_suspected_most_comes_with_the_articles_advice() -> None:
 
 def test_a_tie_goes_to_the_trigger_suspected_most_recently_and_old_weeks_do_not_count() -> None:
     counts, unknown_count = trigger_counts(
-        [(date(2024, 6, 1), "cold"), (date(2024, 6, 5), "cold"), (date(2024, 6, 2), "fatigue"),
-         (date(2024, 6, 20), "fatigue"), (date(2024, 6, 21), "unknown")]
+        [
+            (date(2024, 6, 1), "cold"),
+            (date(2024, 6, 5), "cold"),
+            (date(2024, 6, 2), "fatigue"),
+            (date(2024, 6, 20), "fatigue"),
+            (date(2024, 6, 21), "unknown"),
+        ]
     )
     assert [(item.key, item.count) for item in counts] == [("fatigue", 2), ("cold", 2)] and unknown_count == 1
     old = [(TODAY - timedelta(days=84 + n), "sweating") for n in range(5)]  # before the 12 weeks

@@ -35,8 +35,14 @@ def problems_of(text: str, now: datetime | None = NOW) -> list[Problem]:
 
 def test_log_list_find_and_delete(tmp_path: Path) -> None:
     store = open_store(tmp_path, day_start_hour=4, clock=SettableClock(NOW))
-    first = store.diary.log(leg="left", muscle="calf", severity=6, trigger="cold", note=" cold room ",
-                            cramp_at=datetime(2024, 6, 29, 3, 10, tzinfo=PARIS_SUMMER))
+    first = store.diary.log(
+        leg="left",
+        muscle="calf",
+        severity=6,
+        trigger="cold",
+        note=" cold room ",
+        cramp_at=datetime(2024, 6, 29, 3, 10, tzinfo=PARIS_SUMMER),
+    )
     now_entry = store.diary.log(leg="both", muscle="foot", severity=2)
     assert first.day == date(2024, 6, 28) and first.note == "cold room" and first.logged_at == NOW
     assert now_entry.cramp_at == NOW and now_entry.trigger == "unknown" and now_entry.day == date(2024, 6, 30)
@@ -77,8 +83,18 @@ def test_the_store_refuses_a_cramp_after_its_clock_and_bad_values(tmp_path: Path
 def test_the_database_checks_leg_muscle_and_severity_too(tmp_path: Path) -> None:
     open_store(tmp_path, day_start_hour=4)
     connection = connect(tmp_path / "history.sqlite3")
-    row = ["x", "2024-06-01T03:00:00+02:00", "2024-06-01T01:00:00.000000+00:00", "2024-05-31", "left", "calf", 5,
-           "cold", "", None]
+    row = [
+        "x",
+        "2024-06-01T03:00:00+02:00",
+        "2024-06-01T01:00:00.000000+00:00",
+        "2024-05-31",
+        "left",
+        "calf",
+        5,
+        "cold",
+        "",
+        None,
+    ]
     for index, bad in ((4, "arm"), (5, "neck"), (6, 11), (3, "31/05/2024")):
         values = list(row)
         values[index] = bad
@@ -117,12 +133,40 @@ def make_v3_database(path: Path) -> list[tuple[object, ...]]:
     connection = connect(path)
     migrate(connection, target=3)
     rows = [
-        ("6f1c2b1e-0d1f-4a57-9a53-2f7f1f0c0a01", "toe-exercises", "Toe exercises", "morning", "2024-05-01",
-         "2024-05-01T07:30:00+02:00", "2024-05-01T05:30:00.000000+00:00", "2024-05-01T07:43:10+02:00", "completed",
-         640.5, 46, "Ankle rotations", "2024-05-01T07:43:10+02:00", "calves tight", 3),
-        ("6f1c2b1e-0d1f-4a57-9a53-2f7f1f0c0a02", "foot-soak", "Foot soak", "bedtime", "2024-05-01",
-         "2024-05-02T00:30:00+02:00", "2024-05-01T22:30:00.000000+00:00", "2024-05-02T00:48:00+02:00", "completed",
-         1080.0, 0, "Soak", "2024-05-02T00:48:00+02:00", None, None),
+        (
+            "6f1c2b1e-0d1f-4a57-9a53-2f7f1f0c0a01",
+            "toe-exercises",
+            "Toe exercises",
+            "morning",
+            "2024-05-01",
+            "2024-05-01T07:30:00+02:00",
+            "2024-05-01T05:30:00.000000+00:00",
+            "2024-05-01T07:43:10+02:00",
+            "completed",
+            640.5,
+            46,
+            "Ankle rotations",
+            "2024-05-01T07:43:10+02:00",
+            "calves tight",
+            3,
+        ),
+        (
+            "6f1c2b1e-0d1f-4a57-9a53-2f7f1f0c0a02",
+            "foot-soak",
+            "Foot soak",
+            "bedtime",
+            "2024-05-01",
+            "2024-05-02T00:30:00+02:00",
+            "2024-05-01T22:30:00.000000+00:00",
+            "2024-05-02T00:48:00+02:00",
+            "completed",
+            1080.0,
+            0,
+            "Soak",
+            "2024-05-02T00:48:00+02:00",
+            None,
+            None,
+        ),
     ]
     connection.executemany("INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     connection.execute("INSERT INTO rest_days VALUES ('2024-05-03', 'flu', '2024-05-03T09:00:00+02:00')")
@@ -219,8 +263,15 @@ def test_an_entry_already_in_the_diary_is_not_overwritten(tmp_path: Path) -> Non
 def test_sessions_rest_days_and_cramps_mix_in_one_file(tmp_path: Path) -> None:
     records = [session(date(2024, 6, 1))]
     items = json.loads(sessions_json(records)) + [{"rest_day": "2024-06-05", "note": ""}]
-    items += [{"cramp_at": "2024-06-03T03:10:00+02:00", "id": str(uuid.uuid4()), "leg": "left", "muscle": "calf",
-               "severity": 4}]  # the minimal cramp: day and trigger are worked out
+    items += [
+        {
+            "cramp_at": "2024-06-03T03:10:00+02:00",
+            "id": str(uuid.uuid4()),
+            "leg": "left",
+            "muscle": "calf",
+            "severity": 4,
+        }
+    ]  # the minimal cramp: day and trigger are worked out
     batch = parse_import(json.dumps(items).encode(), "mix.json", day_start_hour=4, now=NOW)
     assert (len(batch.sessions), len(batch.rest_days), len(batch.cramps)) == (1, 1, 1)
     assert batch.cramps[0].day == date(2024, 6, 2) and batch.cramps[0].trigger == "unknown"
@@ -228,11 +279,18 @@ def test_sessions_rest_days_and_cramps_mix_in_one_file(tmp_path: Path) -> None:
 
 
 def test_malformed_cramp_items_are_located_at_their_key_or_brace() -> None:
-    good = {"cramp_at": "2024-06-03T03:10:00+02:00", "id": "0b1f7c9e-5a7b-4f5e-9d7a-2c3b4d5e6f71",
-            "leg": "left", "muscle": "calf", "severity": 4, "trigger": "cold"}
+    good = {
+        "cramp_at": "2024-06-03T03:10:00+02:00",
+        "id": "0b1f7c9e-5a7b-4f5e-9d7a-2c3b4d5e6f71",
+        "leg": "left",
+        "muscle": "calf",
+        "severity": 4,
+        "trigger": "cold",
+    }
     bad_leg = good | {"id": str(uuid.uuid4()), "leg": "up"}
     missing = {key: value for key, value in good.items() if key not in ("severity", "muscle")} | {
-        "id": str(uuid.uuid4())}
+        "id": str(uuid.uuid4())
+    }
     future = good | {"id": str(uuid.uuid4()), "cramp_at": "2024-07-01T03:00:00+02:00"}
     typo = good | {"id": str(uuid.uuid4()), "severity": 12, "triger": "cold"}
     wrong_day = good | {"id": str(uuid.uuid4()), "day": "2024-05-01", "trigger": "vessels"}
@@ -244,18 +302,26 @@ def test_malformed_cramp_items_are_located_at_their_key_or_brace() -> None:
 
     braces = [i for i, line in enumerate(lines, 1) if line == "  {"]
     found = [(p.line, p.col, p.message) for p in problems_of(text)]
-    assert found == sorted([
-        (line_of('"up"'), 5, '"leg" must be one of left, right, both, not "up"'),
-        (braces[2], 3, 'this cramp lacks "muscle", "severity"'),
-        (line_of('"2024-07-01T03:00:00+02:00"'), 5,
-         '"cramp_at" 2024-07-01T03:00:00+02:00 is in the future; the diary records what happened'),
-        (line_of('"severity": 12'), 5, '"severity" must be a whole number from 0 to 10, not 12'),
-        (line_of('"triger"'), 5, 'unknown field "triger" in a cramp (did you mean "trigger"?)'),
-        (line_of('"2024-05-01"'), 5, '"day" 2024-05-01 does not fit "cramp_at" 2024-06-03T03:10:00+02:00'),
-        (line_of('"vessels"'), 5,
-         '"trigger" must be one of cold, effort, sweating, fatigue, calcium, posture, unknown, not "vessels"'),
-    ])
-    assert problems_of(text, now=None)[1].message.startswith('this cramp lacks')  # no clock, no future check
+    assert found == sorted(
+        [
+            (line_of('"up"'), 5, '"leg" must be one of left, right, both, not "up"'),
+            (braces[2], 3, 'this cramp lacks "muscle", "severity"'),
+            (
+                line_of('"2024-07-01T03:00:00+02:00"'),
+                5,
+                '"cramp_at" 2024-07-01T03:00:00+02:00 is in the future; the diary records what happened',
+            ),
+            (line_of('"severity": 12'), 5, '"severity" must be a whole number from 0 to 10, not 12'),
+            (line_of('"triger"'), 5, 'unknown field "triger" in a cramp (did you mean "trigger"?)'),
+            (line_of('"2024-05-01"'), 5, '"day" 2024-05-01 does not fit "cramp_at" 2024-06-03T03:10:00+02:00'),
+            (
+                line_of('"vessels"'),
+                5,
+                '"trigger" must be one of cold, effort, sweating, fatigue, calcium, posture, unknown, not "vessels"',
+            ),
+        ]
+    )
+    assert problems_of(text, now=None)[1].message.startswith("this cramp lacks")  # no clock, no future check
 
 
 @pytest.mark.parametrize(
@@ -272,8 +338,13 @@ def test_malformed_cramp_items_are_located_at_their_key_or_brace() -> None:
     ],
 )
 def test_each_bad_cramp_value_is_named_on_its_line(change: dict[str, object], message: str) -> None:
-    item = {"cramp_at": "2024-06-03T03:10:00+02:00", "id": str(uuid.uuid4()), "leg": "left", "muscle": "calf",
-            "severity": 4} | change
+    item = {
+        "cramp_at": "2024-06-03T03:10:00+02:00",
+        "id": str(uuid.uuid4()),
+        "leg": "left",
+        "muscle": "calf",
+        "severity": 4,
+    } | change
     text = json.dumps([item], indent=2)
     problems = problems_of(text)
     assert len(problems) == 1 and message in problems[0].message
@@ -281,16 +352,28 @@ def test_each_bad_cramp_value_is_named_on_its_line(change: dict[str, object], me
 
 
 def test_the_same_cramp_twice_in_one_file_is_a_problem() -> None:
-    item = {"cramp_at": "2024-06-03T03:10:00+02:00", "id": str(uuid.uuid4()), "leg": "left", "muscle": "calf",
-            "severity": 4}
+    item = {
+        "cramp_at": "2024-06-03T03:10:00+02:00",
+        "id": str(uuid.uuid4()),
+        "leg": "left",
+        "muscle": "calf",
+        "severity": 4,
+    }
     problems = problems_of(json.dumps([item, item], indent=2))
     assert len(problems) == 1 and "appears twice in this file (first on line 2)" in problems[0].message
 
 
 def test_a_file_with_one_bad_cramp_imports_no_session_either(tmp_path: Path) -> None:
     items = json.loads(sessions_json([session(date(2024, 6, 1))]))
-    items.append({"cramp_at": "2024-06-03T03:10:00+02:00", "id": str(uuid.uuid4()), "leg": "left",
-                  "muscle": "calf", "severity": 40})
+    items.append(
+        {
+            "cramp_at": "2024-06-03T03:10:00+02:00",
+            "id": str(uuid.uuid4()),
+            "leg": "left",
+            "muscle": "calf",
+            "severity": 40,
+        }
+    )
     store = open_store(tmp_path, day_start_hour=4, clock=SettableClock(NOW))
     with pytest.raises(ProblemsError):
         batch = parse_import(json.dumps(items).encode(), "in.json", day_start_hour=4, now=NOW)
@@ -312,8 +395,12 @@ def test_cramps_csv_has_the_json_keys_as_columns(tmp_path: Path) -> None:
 def test_store_insights_match_the_pure_computation_over_everything(tmp_path: Path) -> None:
     store = open_store(tmp_path, day_start_hour=4, clock=SettableClock(NOW))
     start = date(2024, 3, 1)
-    sessions = [session(start + timedelta(days=n), slot, hour=h) for n in range(0, 121, 1)
-                for slot, h in (("morning", 7), ("evening", 19)) if (n + h) % 5]
+    sessions = [
+        session(start + timedelta(days=n), slot, hour=h)
+        for n in range(0, 121, 1)
+        for slot, h in (("morning", 7), ("evening", 19))
+        if (n + h) % 5
+    ]
     store.insert_sessions(sessions)
     triggers = ("cold", "posture", "unknown", "fatigue")
     entries = [cramp(date(2023, 12, 1) + timedelta(days=n), trigger=triggers[n % 4]) for n in range(0, 200, 3)]
