@@ -43,6 +43,7 @@ from benchkit.contenders import (  # noqa: E402
     coach,
     coach_env,
     have,
+    prepare_bytecode,
     termdown,
     terminal_env,
 )
@@ -543,6 +544,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("tmux is needed for the terminal rows (apt-get install tmux), or pass --only cli --only history")
 
     workdir = new_workdir()
+    prepare_bytecode(workdir)
     rows: list[Row] = []
     extras: list[str] = []
     steps: list[tuple[str, Callable[[], list[Row]]]] = []

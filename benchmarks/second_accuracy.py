@@ -43,6 +43,7 @@ from benchkit.contenders import (  # noqa: E402
     TICK_COUNTER,
     Program,
     coach,
+    prepare_bytecode,
     terminal_env,
 )
 from benchkit.stats import fmt_ms, median  # noqa: E402
@@ -181,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     workdir = new_workdir()
+    prepare_bytecode(workdir)
     tmux = Tmux(workdir)
     failed = False
     try:
