@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import sqlite3
+import threading
 from datetime import date, datetime
 from pathlib import Path
 
@@ -52,7 +53,8 @@ def backup_due(data_dir: Path, today: date) -> bool:
 def copy_database(source: sqlite3.Connection, target: Path) -> None:
     """A consistent copy of an open database into `target` (written aside, then renamed into place)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")  # two coaches may back up at once
+    # Two coaches, or two threads of one (the home screen's read and a session's recorder), may back up at once.
+    partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.partial")
     partial.unlink(missing_ok=True)
     destination = sqlite3.connect(partial, isolation_level=None)
     try:

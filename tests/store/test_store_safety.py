@@ -232,3 +232,38 @@ def test_recovery_then_streaks_ignore_partial_sessions(tmp_path: Path) -> None:
     assert report.slot("morning").streak.current == 1
     assert report.slot("morning").streak.longest == 1
     assert len(store.sessions()) == 3  # the partial one is in the history
+
+
+def test_two_threads_backing_up_at_once_both_succeed(tmp_path: Path) -> None:
+    """The home screen's read and a session's recorder may both take the daily backup in one process."""
+    import sqlite3
+    import threading
+
+    from coach.store.backups import copy_database
+
+    source_path = tmp_path / "source.sqlite3"
+    with sqlite3.connect(source_path) as seed:
+        seed.execute("CREATE TABLE t (x)")
+        seed.executemany("INSERT INTO t VALUES (?)", [(n,) for n in range(20_000)])
+    target = tmp_path / "backups" / "copy.sqlite3"
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(4)
+
+    def back_up() -> None:
+        source = sqlite3.connect(source_path)
+        try:
+            barrier.wait()
+            copy_database(source, target)
+        except BaseException as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+        finally:
+            source.close()
+
+    threads = [threading.Thread(target=back_up) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("SELECT count(*) FROM t").fetchone()[0] == 20_000
