@@ -41,11 +41,11 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from coach.cli.history_cmd import open_history
-    from coach.cli.streaks_cmd import installed_slots
     from coach.diary import insights_json
+    from coach.routines.planned import planned_slots
 
     store = open_history(args)
-    insights = store.diary.insights(installed_slots(), args.as_of, weeks=args.weeks)
+    insights = store.diary.insights(planned_slots(store.data_dir), args.as_of, weeks=args.weeks)
     if args.json:
         print(json.dumps(insights_json(insights, store.day_start_hour), indent=2, ensure_ascii=False))
         return 0

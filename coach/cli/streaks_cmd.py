@@ -8,9 +8,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from coach.streaks import StreakReport
 
-ALL_SLOTS: tuple[str, ...] = ("morning", "evening", "bedtime")
-
-
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from coach.cli.history_cmd import day_argument
 
@@ -23,19 +20,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--as-of", type=day_argument, metavar="DATE", help="as on DATE (YYYY-MM-DD) instead of today")
     parser.set_defaults(handler="coach.cli.streaks_cmd:run")
-
-
-def installed_slots() -> tuple[str, ...]:
-    """The planned slots: the union of the slots of the installed routines (all three if none can be read)."""
-    from coach.streaks import planned_slots
-
-    try:
-        from coach.routines.catalog import load_catalog
-    except ImportError:
-        return ALL_SLOTS
-    routines: Any = load_catalog().routines
-    values = routines.values() if isinstance(routines, dict) else routines
-    return planned_slots([routine.slots for routine in values])
 
 
 def report_json(report: StreakReport, day_start_hour: int) -> dict[str, Any]:
@@ -74,9 +58,10 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from coach.cli.history_cmd import open_history
+    from coach.routines.planned import planned_slots
 
     store = open_history(args)
-    planned = installed_slots()
+    planned = planned_slots(store.data_dir)
     report = store.streaks(planned, args.as_of)
     if args.json:
         print(json.dumps(report_json(report, store.day_start_hour), indent=2))

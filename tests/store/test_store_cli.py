@@ -186,13 +186,16 @@ def test_the_day_plan_is_the_union_of_the_installed_routines_slots(
     assert full["planned_slots"] == ["morning", "evening", "bedtime"]  # the bundled routines serve all three
     assert full["day_plan"]["current"] == 0
 
-    class OnlySoak:
-        slots = (Slot.BEDTIME,)
+    # The user's own toe exercises serve only the morning: the evening is no longer planned (and the remembered
+    # planned slots follow the new file at once).
+    from coach.paths import user_routines_dir
 
-    class SoakOnlyCatalog:
-        routines = {"foot-soak": OnlySoak()}
-
-    monkeypatch.setattr(catalog, "load_catalog", lambda *args, **kwargs: SoakOnlyCatalog())
+    toes = catalog.load_catalog().routines["toe-exercises"]
+    assert toes.source is not None
+    user_routines_dir().mkdir(parents=True, exist_ok=True)
+    text = toes.source.read_text(encoding="utf-8").replace('slots = ["morning", "evening"]', 'slots = ["bedtime"]')
+    (user_routines_dir() / "toe-exercises.toml").write_text(text, encoding="utf-8")
+    assert Slot.BEDTIME in catalog.load_catalog().routines["toe-exercises"].slots
     soak_only = json.loads(run(capsys, "streaks", "--json", "--as-of", "2024-05-03")[1])
     assert soak_only["planned_slots"] == ["bedtime"]
     assert soak_only["day_plan"]["current"] == 3
