@@ -134,11 +134,38 @@ def run_view(snapshot: Snapshot, routine: Routine) -> RunView:
     )
 
 
+@dataclass(frozen=True)
+class Controls:
+    """What the user's keys can do at one moment; equal from one second to the next unless something changed."""
+
+    finished: bool
+    paused: bool
+    waiting: bool
+    asking: bool
+    """The sleep question is open: only its answer (or finishing, quitting) acts."""
+    timed: bool
+    may_move_on: bool
+    may_finish: bool
+
+    @classmethod
+    def of(cls, snapshot: Snapshot) -> Controls:
+        return cls(
+            finished=snapshot.finished,
+            paused=snapshot.paused,
+            waiting=snapshot.waiting,
+            asking=snapshot.gap_seconds is not None,
+            timed=snapshot.remaining is not None,
+            may_move_on=snapshot.may_move_on,
+            may_finish=snapshot.may_finish,
+        )
+
+
 class RunScreen(Screen[Status | None]):
     """Runs one session of a routine; dismissed with the final status when the user closes it."""
 
     BINDINGS = [
         Binding("enter", "ready", "Ready", id="ready", priority=True),
+        Binding("enter", "close_finished", "Close", id="close", priority=True),
         Binding("space", "pause", "Pause", id="pause"),
         Binding("space", "resume", "Resume", id="resume"),
         Binding("n,right", "next", "Next", id="next"),
@@ -151,7 +178,9 @@ class RunScreen(Screen[Status | None]):
         Binding("ctrl+z", "suspend", "Suspend", id="suspend", show=False),
     ]
 
-    snapshot: reactive[Snapshot | None] = reactive(None, bindings=True, init=False)
+    snapshot: reactive[Snapshot | None] = reactive(None, init=False)
+    controls: reactive[Controls | None] = reactive(None, bindings=True, init=False)
+    """What the keys can do now: the footer is refreshed when this changes, not on every shown second."""
 
     def __init__(self, routine: Routine, engine: SessionEngine, recorder: Recorder, slot: Slot) -> None:
         super().__init__()
@@ -163,7 +192,8 @@ class RunScreen(Screen[Status | None]):
         self._timer: Timer | None = None
         self._shown: dict[str, object] = {}
         self._last_checkpoint = engine.clock.monotonic()
-        self._closed = False
+        self._leaving = False
+        """Set once the screen is being closed (not `_closed`: that name is Textual's own, and taking it hangs exit)."""
         self.cues: CuePlayer | None = None
         self.trace = BenchTrace()
 
@@ -216,7 +246,7 @@ class RunScreen(Screen[Status | None]):
             self._timer.stop()
             self._timer = None
         wait = self.engine.next_wake_in()
-        if wait is not None and not self._closed:
+        if wait is not None and not self._leaving:
             self._timer = self.set_timer(wait + WAKE_SLACK, self._tick, name="countdown")
 
     def _apply(self, update: Update) -> None:
@@ -264,6 +294,7 @@ class RunScreen(Screen[Status | None]):
     def watch_snapshot(self, snapshot: Snapshot | None) -> None:
         if snapshot is None:
             return
+        self.controls = Controls.of(snapshot)
         view = run_view(snapshot, self.routine)
         for state in ("hold", "rest", "move", "soak", "wait", "paused", "finished"):
             self.set_class(view.state == state, f"-{state}")
@@ -297,30 +328,29 @@ class RunScreen(Screen[Status | None]):
     # -- keys -------------------------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Keys that cannot act now are shown greyed out (None) or, for the pause/resume pair, hidden (False)."""
-        snapshot = self.snapshot
-        if snapshot is None:
+        """Keys that cannot act now are greyed out (None); hidden (False) when they have no place on the screen:
+        the pause/resume pair shows one at a time, Ready only while getting ready, Close only at the end."""
+        controls = self.controls
+        if controls is None:
             return True
-        running = not snapshot.finished
-        if action == "pause":
-            return running and not snapshot.paused and not snapshot.waiting
-        if action == "resume":
-            return None if not running else (snapshot.paused and snapshot.gap_seconds is None) or False
+        if controls.finished:
+            return action in ("close_finished", "quit_session", "suspend")
         available = {
-            "ready": running and snapshot.waiting,
-            "next": running,
-            "back": running,
-            "add_time": running and snapshot.remaining is not None,
-            "take_time": running and snapshot.remaining is not None,
-            "move_on": running and snapshot.may_move_on,
-            "finish": running and snapshot.may_finish,
-            "suspend": True,
-            "quit_session": True,
+            "ready": controls.waiting,
+            "close_finished": False,
+            "pause": not controls.paused and not controls.waiting,
+            "resume": controls.paused and not controls.asking,
+            "next": True,
+            "back": True,
+            "add_time": controls.timed,
+            "take_time": controls.timed,
+            "move_on": controls.may_move_on,
+            "finish": controls.may_finish,
         }.get(action)
         if available is None:
             return True
-        if action == "ready" and not available:
-            return False  # Enter closes the finished screen instead; no greyed "Ready" there
+        if action in ("ready", "close_finished", "pause", "resume") and not available:
+            return False
         return True if available else None
 
     def on_key(self, event: events.Key) -> None:
@@ -330,6 +360,10 @@ class RunScreen(Screen[Status | None]):
 
     def action_ready(self) -> None:
         self._apply(self.engine.ready())
+
+    def action_close_finished(self) -> None:
+        """Enter on the finished screen: close it, as its hint says."""
+        self.close()
 
     def action_pause(self) -> None:
         self._apply(self.engine.pause())
@@ -385,9 +419,9 @@ class RunScreen(Screen[Status | None]):
 
     def close(self) -> None:
         """Leave the screen with the session's status; the app decides whether that exits."""
-        if self._closed:
+        if self._leaving:
             return
-        self._closed = True
+        self._leaving = True
         if self._timer is not None:
             self._timer.stop()
         if self.cues is not None:
