@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -36,6 +37,8 @@ class CoachApp(App[None]):
         self.start_with = start_with
         self.start_slot = slot
         self._recorders: list[ThreadedRecorder] = []
+        self._ended: list[Recorder] = []
+        """Recorders of sessions that were closed: their last writes may still be on the way."""
         self.theme = context.settings.theme if context.settings.theme in self.available_themes else "textual-dark"
 
     def get_default_screen(self) -> Screen[object]:
@@ -76,6 +79,9 @@ class CoachApp(App[None]):
 
     def session_closed(self, screen: Screen[object], status: Status | None) -> None:
         """A run screen is done: back to the home screen, or out when coach was started on the routine."""
+        recorder = getattr(screen, "recorder", None)
+        if recorder is not None:
+            self._ended.append(recorder)
         if len(self.screen_stack) > 1 and self.start_with is None:
             self.pop_screen()
         else:
@@ -103,6 +109,14 @@ class CoachApp(App[None]):
         """SIGTERM/SIGHUP: record a running session as partial, then exit 128+N like a shell would report."""
         self._stop_running_sessions()
         self.exit(return_code=128 + number)
+
+    def wait_for_ended_sessions(self) -> None:
+        """Called by a thread worker before it reads history: the sessions already closed are written by then
+        (otherwise home could still show a soak just finished as "started, not finished")."""
+        for recorder in list(self._ended):
+            close = getattr(recorder, "close", None)
+            if callable(close):
+                close()
 
     def flush_history(self) -> bool:
         """Wait for every pending history write; True when all landed."""
@@ -137,17 +151,25 @@ def make_app(
     return CoachApp(context, start_with=routine, slot=slot)
 
 
+_OPENING = threading.Lock()
+"""Opening the store may take the daily backup; two threads of this process doing it at once (the home screen's
+read, the history screen's read, a session's recorder) write the same temporary file and fail with a disk I/O
+error. Opening is rare and short, so the app's threads take turns; reads and writes after it run freely."""
+
+
 def _store(folder: Path, day_start_hour: int, now: datetime) -> Store:
     from coach.store import open_store
 
-    return open_store(folder, day_start_hour=day_start_hour, clock=lambda: now)
+    with _OPENING:
+        return open_store(folder, day_start_hour=day_start_hour, clock=lambda: now)
 
 
 def open_recorder(folder: Path, *, day_start_hour: int, on_problem: ProblemHandler) -> Recorder:
     """The store's recorder (imported late: sqlite3 and the store are not needed for the first frame)."""
     from coach.store import open_recorder as open_store_recorder
 
-    return open_store_recorder(folder, day_start_hour=day_start_hour, on_problem=on_problem)
+    with _OPENING:
+        return open_store_recorder(folder, day_start_hour=day_start_hour, on_problem=on_problem)
 
 
 def run_app(app: CoachApp) -> int:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -20,6 +20,11 @@ from coach.routines.durations import format_duration
 if TYPE_CHECKING:
     from coach.store.records import DaySummary, HistoryView, SessionRecord
     from coach.ui.app import CoachApp
+
+CALENDAR_WEEKS = 13
+"""At most this many weeks of calendar (the store reads the last three months); fewer when the window is narrow."""
+STREAKS_WIDTH = 33
+"""The streak table's width, kept beside the calendar."""
 
 CELL = {"kept": ("■", "green"), "partial": ("◧", "yellow"), "missed": ("·", "red"), "rest": ("–", "blue")}
 """Calendar cells: a mark and a colour each, so the state reads without colour too."""
@@ -61,6 +66,7 @@ class HistoryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="history")
     def load(self) -> None:
         """Read the history off the event loop (tens of ms with decades of data)."""
+        self.coach.wait_for_ended_sessions()
         context = self.coach.context
         try:
             view = context.history_view(context.planned, context.clock.wall())
@@ -77,8 +83,20 @@ class HistoryScreen(Screen[None]):
             table.add_row(*_session_row(record), key=record.id)
         if not view.sessions:
             table.add_row("", "", Text("No sessions yet."), "", "", "")
-        self.query_one("#history-calendar", Static).update(_calendar(view))
+        self._show_calendar()
         self.query_one("#history-streaks", Static).update(_streaks(view))
+
+    def _show_calendar(self) -> None:
+        if self.view is not None:
+            self.query_one("#history-calendar", Static).update(_calendar(self.view, self._calendar_weeks()))
+
+    def _calendar_weeks(self) -> int:
+        """As many weeks as fit beside the streaks, so that the latest days (today at the right) are never cut."""
+        room = self.size.width - 4 - 2 - 4 - STREAKS_WIDTH - 8  # padding, scrollbar, margin, streaks, slot label
+        return max(2, min(CALENDAR_WEEKS, room // 7))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._show_calendar()
 
     def action_note(self) -> None:
         editor = self.query_one("#note-editor")
@@ -118,10 +136,9 @@ def _session_row(record: SessionRecord) -> tuple[Text, ...]:
     )
 
 
-def _calendar(view: HistoryView) -> Text:
+def _calendar(view: HistoryView, weeks: int = CALENDAR_WEEKS) -> Text:
     """A heat map per slot: one cell per day of the last weeks; kept, partial, missed or rest."""
     text = Text()
-    weeks = 13
     start = view.today - timedelta(days=weeks * 7 - 1)
     for slot in view.streaks.planned:
         text.append(f"{SLOT_LABELS.get(slot, slot):<8}", style="bold")
