@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.app import App
 from textual.timer import Timer
 
@@ -32,15 +34,42 @@ class CuePlayer:
         self.played: list[CueKind] = []
         """Every cue played, in order: what the tests listen to."""
 
-    def play_event(self, event: object) -> None:
-        found = cue_for_event(event)
-        if found is None:
+    def play_events(self, events: Sequence[object]) -> None:
+        """Play what one engine update reported, as one moment: after a late wake-up or a counted sleep the engine
+        reports every step that began meanwhile, but the user hears only where they are now (the last step that
+        began and what followed it), each kind of cue once, and one spoken sentence, not a chorus."""
+        from coach.engine import EndingSoon, PhaseStarted, ReminderDue
+
+        starts = [index for index, event in enumerate(events) if isinstance(event, PhaseStarted)]
+        last_start = starts[-1] if starts else -1
+        cues: dict[CueKind, Cue] = {}
+        for index, event in enumerate(events):
+            stale = index < last_start and isinstance(event, PhaseStarted | EndingSoon | ReminderDue)
+            found = None if stale else cue_for_event(event)
+            if found is None:
+                continue
+            kind, cue = found
+            if kind in cues:  # e.g. a reminder and "you may stop now" at the same second: one ring, both said
+                first = cues[kind]
+                cue = Cue(first.bells, _join(first.speech, cue.speech), _join(first.notification, cue.notification))
+            cues[kind] = cue
+        if not cues:
             return
-        kind, cue = found
-        self.play(kind, cue)
-        if kind is CueKind.END:
+        for kind, cue in cues.items():
+            self.play(kind, Cue(cue.bells))
+        speech = _join(*(cue.speech for cue in cues.values()))
+        notification = _join(*(cue.notification for cue in cues.values()))
+        if self.speech_program and speech:
+            speak(self.speech_program, speech)
+        if self.settings.notifications and notification:
+            self._notify(notification)
+        if CueKind.END in cues:
             self._rings_left = END_RING_TIMES - 1
             self._ring_timer = self.app.set_interval(END_RING_EVERY, self._ring_again, name="end-bell")
+
+    def play_event(self, event: object) -> None:
+        """Play one event's cue."""
+        self.play_events((event,))
 
     def play(self, kind: CueKind, cue: Cue) -> None:
         self.played.append(kind)
@@ -75,3 +104,8 @@ class CuePlayer:
         if self._ring_timer is not None:
             self._ring_timer.stop()
             self._ring_timer = None
+
+
+def _join(*sentences: str) -> str:
+    """Sentences said (or shown) one after the other."""
+    return " ".join(sentence for sentence in sentences if sentence)

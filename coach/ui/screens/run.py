@@ -25,6 +25,7 @@ from textual.widgets import Digits, Footer, ProgressBar, Static
 from coach.engine import (
     Finished,
     PhaseStarted,
+    ReminderDue,
     SessionEngine,
     SleepGap,
     Snapshot,
@@ -44,6 +45,8 @@ WAKE_SLACK = 0.002
 CHECKPOINT_EVERY = 10.0
 """Seconds between checkpoints inside a long step: a killed process loses at most this much."""
 MIN_WIDTH, MIN_HEIGHT = 40, 12
+SMALL_HEIGHT = 20
+"""Below this many lines only what must be read from a step away is shown: the step, the countdown, what is left."""
 
 KIND_LABELS: dict[PhaseKind, str] = {
     PhaseKind.HOLD: "HOLD",
@@ -181,6 +184,8 @@ class RunScreen(Screen[Status | None]):
     snapshot: reactive[Snapshot | None] = reactive(None, init=False)
     controls: reactive[Controls | None] = reactive(None, bindings=True, init=False)
     """What the keys can do now: the footer is refreshed when this changes, not on every shown second."""
+    reminder: reactive[str] = reactive("", init=False)
+    """The step's latest reminder (top up the water), shown until the next step: the bells alone say nothing."""
 
     def __init__(self, routine: Routine, engine: SessionEngine, recorder: Recorder, slot: Slot) -> None:
         super().__init__()
@@ -204,6 +209,7 @@ class RunScreen(Screen[Status | None]):
             with Center():
                 yield Digits(id="run-digits")
             yield Static(id="run-say")
+            yield Static(id="run-reminder")
             yield Static(id="run-rep")
             with Center(id="run-progress-row"):
                 yield ProgressBar(total=1.0, show_eta=False, show_percentage=False, id="run-progress")
@@ -252,14 +258,18 @@ class RunScreen(Screen[Status | None]):
     def _apply(self, update: Update) -> None:
         """Show a new state, play its cues, record it, and arm the next wake-up."""
         phase_changed = False
+        if self.cues is not None:
+            self.cues.play_events(update.events)
         for event in update.events:
-            if self.cues is not None:
-                self.cues.play_event(event)
             if isinstance(event, PhaseStarted):
                 phase_changed = True
+                self.reminder = ""
+            elif isinstance(event, ReminderDue):
+                self.reminder = f"{event.text} (reminder at {clock_text(update.snapshot.phase_elapsed)})"
             elif isinstance(event, SleepGap):
                 self.app.push_screen(sleep_gap_question(format_duration(event.seconds)), self._gap_answered)
             elif isinstance(event, Finished):
+                self.reminder = ""
                 self._record_finish(event.status)
         if self.trace:
             self._trace_state(self.snapshot, update.snapshot)
@@ -316,6 +326,10 @@ class RunScreen(Screen[Status | None]):
             self._shown["#run-progress"] = fraction
             self.query_one("#run-progress", ProgressBar).update(progress=fraction)
 
+    def watch_reminder(self, reminder: str) -> None:
+        self._show("#run-reminder", reminder)
+        self.set_class(bool(reminder), "-reminder")
+
     def _show(self, selector: str, text: str) -> None:
         """Update a Static only when its text changes (literal text: names are never read as markup)."""
         if self._shown.get(selector) != text:
@@ -324,6 +338,7 @@ class RunScreen(Screen[Status | None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT, "-tiny")
+        self.set_class(event.size.height < SMALL_HEIGHT, "-small")
 
     # -- keys -------------------------------------------------------------------------------------------------
 
