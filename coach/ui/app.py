@@ -53,7 +53,7 @@ class CoachApp(App[None]):
 
         install_signal_handlers(self._on_signal)
         for problem in self.context.settings_problems:
-            self.notify(problem, title="Settings not used", severity="warning", timeout=10)
+            self.notify(problem, title="Settings not used", severity="warning", timeout=10, markup=False)
 
     # -- verbs the screens and the command palette use ----------------------------------------------------------
 
@@ -89,7 +89,7 @@ class CoachApp(App[None]):
 
     def _history_problem(self, message: str) -> None:
         """Called from the recorder thread when history cannot be saved: tell the user, once, on the screen."""
-        self.call_from_thread(self.notify, message, title="Not saved", severity="error", timeout=30)
+        self.call_from_thread(self.notify, message, title="Not saved", severity="error", timeout=30, markup=False)
 
     # -- leaving ----------------------------------------------------------------------------------------------
 

@@ -6,8 +6,14 @@ from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.markup import escape
+
+from coach.ui.text import literal_content, printable
 
 if TYPE_CHECKING:
+    from textual.fuzzy import Matcher
+
     from coach.ui.app import CoachApp
 
 
@@ -18,7 +24,7 @@ class CoachCommands(Provider):
         from coach.ui.screens.run import RunScreen
 
         app = cast("CoachApp", self.app)
-        if isinstance(app.screen, RunScreen):
+        if isinstance(self.screen, RunScreen):  # the screen the palette was opened on (app.screen is the palette)
             return []  # mid-session, the palette offers nothing that would start another one
         commands: list[tuple[str, object, str]] = [
             (f"Run {routine.name}", partial(app.start_routine, routine.id), routine.summary or routine.id)
@@ -29,11 +35,27 @@ class CoachCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)  # type: ignore[arg-type]
+            yield DiscoveryHit(literal_content(name), callback, help=_help(help_text))  # type: ignore[arg-type]
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, callback, help_text in self._commands():
+            name = printable(name)
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)  # type: ignore[arg-type]
+                yield Hit(score, _highlight(name, matcher), callback, help=_help(help_text))  # type: ignore[arg-type]
+
+
+def _highlight(name: str, matcher: Matcher) -> Content:
+    """The name with the typed letters highlighted, never read as markup (Matcher.highlight would parse it)."""
+    content = Content(name)
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, name)
+    for offset in offsets:
+        if not name[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
+def _help(text: str) -> str:
+    """The palette reads help as markup: escape a summary's brackets so they show as written."""
+    return escape(printable(text))

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from coach.plan import SLOT_LABELS
 from coach.problems import CoachError
 from coach.routines.durations import format_duration
+from coach.ui.text import literal
 
 if TYPE_CHECKING:
     from coach.store.records import DaySummary, HistoryView, SessionRecord
@@ -71,7 +72,9 @@ class HistoryScreen(Screen[None]):
         try:
             view = context.history_view(context.planned, context.clock.wall())
         except CoachError as error:
-            self.app.call_from_thread(self.notify, str(error), title="History", severity="error", timeout=20)
+            self.app.call_from_thread(
+                self.notify, str(error), title="History", severity="error", timeout=20, markup=False
+            )
             return
         self.app.call_from_thread(self.show, view)
 
@@ -129,10 +132,10 @@ def _session_row(record: SessionRecord) -> tuple[Text, ...]:
     return (
         Text(f"{record.day:%a %d %b %Y}"),
         Text(SLOT_LABELS.get(record.slot, record.slot)),
-        Text(record.routine_name),
+        literal(record.routine_name),
         Text(format_duration(record.active_seconds)),
         Text(status[0], style=status[1]),
-        Text(record.note or ""),
+        literal(record.note or ""),
     )
 
 

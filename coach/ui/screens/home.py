@@ -17,6 +17,7 @@ from coach.plan import SLOT_LABELS, STATE_LABELS, SlotState, slots_today
 from coach.problems import CoachError
 from coach.routines.durations import format_duration
 from coach.routines.model import Routine
+from coach.ui.text import literal, printable
 
 if TYPE_CHECKING:
     from coach.store.records import TodayView
@@ -69,7 +70,7 @@ class HomeScreen(Screen[None]):
         options = []
         for routine in sorted(self.coach.context.catalog.routines.values(), key=_routine_order):
             label = Text.assemble(
-                (routine.name, "bold"),
+                (printable(routine.name), "bold"),
                 "\n",
                 (f"{', '.join(slot.value for slot in routine.slots)} · {routine_length(routine)}", "dim"),
             )
@@ -99,8 +100,8 @@ class HomeScreen(Screen[None]):
         self.app.call_from_thread(self.show_plan, view)
 
     def show_problem(self, message: str) -> None:
-        self.query_one("#streaks", Static).update(Text(message))
-        self.notify(message, title="History", severity="error", timeout=20)
+        self.query_one("#streaks", Static).update(literal(message))
+        self.notify(message, title="History", severity="error", timeout=20, markup=False)
 
     def show_plan(self, view: TodayView) -> None:
         self.query_one("#today-title", Static).update(Text(f"Today · {view.today:%A %-d %B}"))
@@ -108,7 +109,7 @@ class HomeScreen(Screen[None]):
         slots.remove_children()
         catalog = self.coach.context.catalog
         for item in slots_today(view, list(catalog.routines.values())):
-            names = ", ".join(catalog.routines[r].name for r in item.routine_ids if r in catalog.routines)
+            names = ", ".join(printable(catalog.routines[r].name) for r in item.routine_ids if r in catalog.routines)
             line = Text.assemble(
                 (f" {STATE_MARKS[item.state]} ", "bold"),
                 (f"{SLOT_LABELS[item.slot]:<9}", "bold"),

@@ -39,6 +39,7 @@ from coach.routines.model import Routine, Slot
 from coach.ui.bench_trace import BenchTrace
 from coach.ui.cue_player import CuePlayer
 from coach.ui.screens.dialogs import quit_question, sleep_gap_question
+from coach.ui.text import literal
 
 WAKE_SLACK = 0.002
 """Wake this long after a boundary, so the engine's reading is surely past it."""
@@ -217,7 +218,7 @@ class RunScreen(Screen[Status | None]):
             yield Static(id="run-next")
             yield Static(id="run-hint")
             if self.routine.safety:
-                yield Static(Text("\n".join(f"• {note}" for note in self.routine.safety)), id="run-safety")
+                yield Static(literal("\n".join(f"• {note}" for note in self.routine.safety)), id="run-safety")
         yield Static(Text("Make the window larger\n(at least 40×12)"), id="run-tiny")
         yield Footer()
 
@@ -334,7 +335,7 @@ class RunScreen(Screen[Status | None]):
         """Update a Static only when its text changes (literal text: names are never read as markup)."""
         if self._shown.get(selector) != text:
             self._shown[selector] = text
-            self.query_one(selector, Static).update(Text(text))
+            self.query_one(selector, Static).update(literal(text))
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT, "-tiny")
