@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+SMALL_WIDTH, SMALL_HEIGHT = 76, 20
+"""Below either, the dialog drops its padding and stacks its answers."""
 
 
 class Question(ModalScreen[bool]):
@@ -30,6 +34,13 @@ class Question(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes, id="yes", variant="primary")
                 yield Button(self.no, id="no")
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A small window: the answers stacked, one line each, so the question and both keys stay in sight."""
+        small = event.size.width < SMALL_WIDTH or event.size.height < SMALL_HEIGHT
+        self.set_class(small, "-small")
+        for button in self.query(Button):
+            button.compact = small
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
