@@ -256,7 +256,9 @@ async def test_sleep_gap_question(answer: str, active: float, clock: FakeClock, 
         screen.poll()
         await pilot.pause()
         assert isinstance(app.screen, Question) and app.screen.id == "gap-dialog"
-        assert "The computer was asleep for 10m." in screen_text(app)
+        text = screen_text(app)
+        assert "The computer was asleep for 10m." in text
+        assert "It went on: count it (y)" in text and "It stopped: don't count (n)" in text  # both answers, uncut
         assert shown(app, "#run-label") == "PAUSED (computer slept)"
         await pilot.press(answer)
         assert app.screen is screen

@@ -1,0 +1,163 @@
+"""Window sizes: rapid resizing never crashes, a tiny window asks to be larger while the timer runs on, and at
+40x12 what must be read from a step away (the step, the countdown, what is left) is on the screen."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from textual.geometry import Region
+from textual.widgets import Footer
+from ui_helpers import advance, build_app, digits, run_screen, screen_text
+
+from coach.engine import FakeClock
+from coach.ui.app import CoachApp
+from coach.ui.screens.dialogs import Question
+
+
+def readable(app: CoachApp, selector: str) -> bool:
+    """The widget is drawn whole, inside the screen and above the footer."""
+    screen = run_screen(app)
+    widget = screen.query_one(selector)
+    footer = screen.query_one(Footer)
+    area = Region(0, 0, screen.size.width, screen.size.height - (footer.outer_size.height if footer.display else 0))
+    region = widget.region
+    return widget.display and region.width > 0 and region.height > 0 and area.contains_region(region)
+
+
+async def test_rapid_resizing_never_crashes(clock: FakeClock, data_dir: Path) -> None:
+    sizes = random.Random(7)
+    app = build_app(clock, data_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+
+        async def shake(times: int) -> None:
+            for _ in range(times):
+                await pilot.resize_terminal(sizes.randint(20, 250), sizes.randint(8, 70))
+
+        await shake(10)  # home
+        await pilot.press("h")
+        await shake(10)  # history
+        await pilot.press("escape", "enter")
+        await shake(10)  # get ready
+        await pilot.press("enter")
+        for _ in range(10):  # counting down
+            await pilot.resize_terminal(sizes.randint(20, 250), sizes.randint(8, 70))
+            await advance(pilot, clock, 3)
+        await pilot.press("space")
+        await shake(10)  # paused
+        await pilot.press("q")
+        await shake(10)  # the quit question
+        await pilot.press("n", "space")
+        for width, height in ((20, 8), (250, 70), (39, 11), (40, 12), (20, 70), (250, 8)):
+            await pilot.resize_terminal(width, height)
+            assert app.screen.size == (width, height)
+        assert app.is_running and run_screen(app).snapshot is not None
+
+
+async def test_a_tiny_window_asks_to_be_larger_and_the_timer_runs_on(clock: FakeClock, data_dir: Path) -> None:
+    app = build_app(clock, data_dir, "foot-soak")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = run_screen(app)
+        await pilot.press("enter")
+        assert not screen.has_class("-tiny")
+        await pilot.resize_terminal(30, 10)
+        assert screen.has_class("-tiny")
+        assert "Make the window larger" in screen_text(app) and "(at least 40×12)" in screen_text(app)
+        await advance(pilot, clock, 65)
+        assert screen.engine.snapshot().shown_remaining == 20 * 60 - 65  # still counting, unseen
+        await pilot.resize_terminal(39, 30)
+        assert screen.has_class("-tiny")
+        await pilot.resize_terminal(100, 11)
+        assert screen.has_class("-tiny")
+        await pilot.resize_terminal(40, 12)
+        assert not screen.has_class("-tiny")
+        assert "Make the window larger" not in screen_text(app)
+        assert digits(app) == "18:55"
+
+
+async def test_starting_in_a_tiny_window_asks_at_once(clock: FakeClock, data_dir: Path) -> None:
+    app = build_app(clock, data_dir, "foot-soak")
+    async with app.run_test(size=(30, 10)) as pilot:
+        await pilot.pause()
+        assert run_screen(app).has_class("-tiny")
+        assert "Make the window larger" in screen_text(app)
+
+
+@pytest.mark.parametrize(
+    ("routine", "seconds", "wanted"),
+    [
+        ("toe-exercises", None, ["#run-label", "#run-title", "#run-say", "#run-left", "#run-hint"]),
+        ("toe-exercises", 3, ["#run-label", "#run-title", "#run-digits", "#run-rep", "#run-left", "#run-hint"]),
+        ("toe-exercises", 10 * 60 + 1, ["#run-title", "#run-digits", "#run-rep", "#run-left", "#run-hint"]),
+        ("foot-soak", 5 * 60 + 1, ["#run-label", "#run-title", "#run-digits", "#run-reminder", "#run-left"]),
+        ("foot-soak", 15 * 60 + 1, ["#run-title", "#run-digits", "#run-reminder", "#run-left", "#run-hint"]),
+        ("foot-soak", 20 * 60, ["#run-label", "#run-title", "#run-digits", "#run-left", "#run-hint"]),
+    ],
+)
+async def test_at_40x12_the_step_the_countdown_and_what_is_left_are_readable(
+    routine: str, seconds: float | None, wanted: list[str], clock: FakeClock, data_dir: Path
+) -> None:
+    app = build_app(clock, data_dir, routine)
+    async with app.run_test(size=(40, 12)) as pilot:
+        if seconds is not None:
+            await pilot.press("enter")
+            await advance(pilot, clock, seconds, step=10)
+        screen = run_screen(app)
+        assert screen.has_class("-small") and not screen.has_class("-tiny")
+        unreadable = [selector for selector in wanted if not readable(app, selector)]
+        assert not unreadable, screen_text(app)
+
+
+async def test_the_paused_label_and_digits_are_readable_at_40x12(clock: FakeClock, data_dir: Path) -> None:
+    app = build_app(clock, data_dir, "foot-soak")
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.press("enter")
+        await advance(pilot, clock, 30)
+        await pilot.press("space")
+        assert "PAUSED" in screen_text(app) and "Paused. Press space to go on." in screen_text(app)
+        assert all(readable(app, selector) for selector in ("#run-label", "#run-digits", "#run-left", "#run-hint"))
+
+
+async def test_a_tall_window_shows_everything(clock: FakeClock, data_dir: Path) -> None:
+    app = build_app(clock, data_dir, "toe-exercises")
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert readable(app, "#run-safety")  # getting ready: the safety notes in full
+        await pilot.press("enter")
+        screen = run_screen(app)
+        assert not screen.has_class("-small")
+        for selector in ("#run-label", "#run-title", "#run-digits", "#run-say", "#run-rep", "#run-progress"):
+            assert readable(app, selector), selector
+        for selector in ("#run-left", "#run-next"):
+            assert readable(app, selector), selector
+
+
+async def test_the_dialogs_fit_a_small_window(clock: FakeClock, data_dir: Path) -> None:
+    app = build_app(clock, data_dir, "foot-soak")
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.press("enter")
+        await advance(pilot, clock, 5)
+        clock.suspend(60)
+        run_screen(app).poll()
+        await pilot.pause()
+        assert isinstance(app.screen, Question)
+        text = screen_text(app)
+        assert "(y)" in text and "(n)" in text  # both answers can be read
+        await pilot.press("n", "q")
+        text = screen_text(app)
+        assert "Stop this session?" in text and "Stop (y)" in text and "Keep going (n)" in text
+
+
+async def test_the_footer_is_not_rebuilt_every_second(clock: FakeClock, data_dir: Path) -> None:
+    """The keys' footer is refreshed when what they can do changes, not with every shown second (it costs a full
+    relayout, and Textual's footer keeps the key widgets it replaces)."""
+    app = build_app(clock, data_dir, "foot-soak")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = run_screen(app)
+        await pilot.press("enter")
+        refreshes: list[object] = []
+        screen.bindings_updated_signal.subscribe(screen, refreshes.append)
+        await advance(pilot, clock, 120)
+        assert len(refreshes) == 0
+        await pilot.press("space")
+        assert len(refreshes) == 1
