@@ -62,6 +62,7 @@ class HistoryScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("date", "slot", "routine", "length", "status", "note")
+        table.focus()  # the arrows pick the session that `a` notes (they scrolled the page instead)
         self.load()
 
     @work(thread=True, exclusive=True, group="history")
@@ -121,7 +122,13 @@ class HistoryScreen(Screen[None]):
         from coach.store import open_store
 
         context = self.coach.context
-        open_store(context.data_dir, day_start_hour=context.settings.day_start_hour).set_note(session_id, note)
+        try:
+            open_store(context.data_dir, day_start_hour=context.settings.day_start_hour).set_note(session_id, note)
+        except CoachError as error:  # busy or damaged history: say so; a note is never worth a crash
+            self.app.call_from_thread(
+                self.notify, str(error), title="Note not saved", severity="error", timeout=20, markup=False
+            )
+            return
         self.app.call_from_thread(self.load)
 
 
