@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, OptionList
+import pytest
+from textual.widgets import DataTable, Input, OptionList
 from ui_helpers import build_app, digits, history, run_screen, screen_text, seed_history, settle
 
 from coach.engine import FakeClock
@@ -119,3 +120,41 @@ async def test_back_home_after_a_session_the_plan_shows_it(clock: FakeClock, dat
         assert "Bedtime  done" in screen_text(app)
     assert app.flush_history()
     assert [(r.routine_id, r.status.value) for r in history(data_dir)] == [("foot-soak", "completed")]
+
+
+async def test_a_adds_a_note_to_the_selected_session(clock: FakeClock, data_dir: Path) -> None:
+    seed_history(data_dir)
+    app = build_app(clock, data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("down", "a")  # the second newest: Sunday evening
+        assert app.screen.query_one("#note-input", Input).has_focus
+        await pilot.press(*"calf cramp at 3am", "enter")
+        await settle(pilot)
+        assert "calf cramp at 3am" in screen_text(app)
+        assert not app.screen.query_one("#note-editor").has_class("-open")
+    notes = {(r.day.isoformat(), r.slot): r.note for r in history(data_dir) if r.note}
+    assert notes == {("2026-03-01", "evening"): "calf cramp at 3am"}
+
+
+async def test_a_note_that_cannot_be_saved_is_reported_not_a_crash(
+    clock: FakeClock, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import coach.store
+    from coach.problems import CoachError
+
+    seed_history(data_dir)
+    app = build_app(clock, data_dir)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("h")
+        await settle(pilot)
+
+        def busy(*args: object, **kwargs: object) -> object:
+            raise CoachError("the history is busy in another coach; try again in a moment")
+
+        monkeypatch.setattr(coach.store, "open_store", busy)
+        await pilot.press("a", *"x", "enter")
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, HistoryScreen)
+        assert "the history is busy" in screen_text(app)
