@@ -9,6 +9,7 @@ import pytest
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "slow: takes seconds (builds a wheel, makes a venv); runs by default")
+    config.addinivalue_line("markers", "e2e: drives the installed coach in a real terminal (tmux); runs by default")
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,175 @@
+"""The installed `coach` in a real terminal (tmux): what only a real terminal shows, driven by keys.
+
+Each test starts its own tmux server (a private socket), runs `coach` in a detached 100x30 window with temporary
+data and config folders, sends keys and reads the screen with capture-pane. Waiting here is for a real program,
+so it polls the pane with a deadline; no test waits longer than it must.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+TMUX = shutil.which("tmux")
+COACH = shutil.which("coach")
+if TMUX is None or COACH is None:
+    pytest.skip(
+        "needs tmux and the installed coach command (CI: .ci/run installs tmux and `pip install .[test]` coach)",
+        allow_module_level=True,
+    )
+
+
+class Terminal:
+    """One detached tmux window running a command, on a tmux server of its own."""
+
+    def __init__(self, folder: Path, env: dict[str, str]) -> None:
+        self.socket = f"coach-e2e-{uuid.uuid4().hex[:8]}"
+        self.folder = folder
+        self.env = env
+        self.status_file = folder / "exit-status"
+
+    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(TMUX), "-L", self.socket, "-f", os.devnull, *args],
+            capture_output=True,
+            text=True,
+            check=check,
+            timeout=10,
+            env=self.env,
+        )
+
+    def start(self, *argv: str) -> None:
+        command = " ".join(shlex.quote(part) for part in (str(COACH), *argv))
+        shell = f"{command}; echo $? > {shlex.quote(str(self.status_file))}"
+        self.tmux("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", "sh", "-c", shell)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "e2e").stdout
+
+    def keys(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", "e2e", *keys)
+
+    def wait_for(self, what: Callable[[str], bool] | str, timeout: float = 10.0) -> str:
+        """Poll the screen until `what` (a text, or a test of the screen) holds; the screen then."""
+        test = (lambda screen: what in screen) if isinstance(what, str) else what
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen() if self.running() else ""
+            if test(screen):
+                return screen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"waited {timeout} s for {what!r}; the screen:\n{screen}")
+            time.sleep(0.05)
+
+    def running(self) -> bool:
+        return self.tmux("has-session", "-t", "e2e", check=False).returncode == 0
+
+    def exit_status(self, timeout: float = 10.0) -> int:
+        """Wait for the program to end; its exit status."""
+        deadline = time.monotonic() + timeout
+        while not self.status_file.exists() or not self.status_file.read_text().strip():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"coach did not exit within {timeout} s; the screen:\n{self.screen()}")
+            time.sleep(0.05)
+        return int(self.status_file.read_text())
+
+    def close(self) -> None:
+        self.tmux("kill-server", check=False)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    env = dict(os.environ)
+    env.update(
+        COACH_DATA_DIR=str(tmp_path / "data"),
+        COACH_CONFIG_DIR=str(tmp_path / "config"),
+        TERM="xterm-256color",
+        LANG="C.UTF-8",
+        LC_ALL="C.UTF-8",
+    )
+    env.pop("TMUX", None)  # never talk to a tmux the tests run inside
+    made = Terminal(tmp_path, env)
+    yield made
+    made.close()
+
+
+def digit_rows(screen: str) -> str:
+    """The big countdown: the three lines under the step's title."""
+    lines = screen.splitlines()
+    title = next(index for index, line in enumerate(lines) if line.strip() == "Soak")
+    return "\n".join(lines[title + 1 : title + 4])
+
+
+def history_json(terminal: Terminal) -> list[dict[str, object]]:
+    result = subprocess.run(
+        [str(COACH), "history", "--json"], capture_output=True, text=True, env=terminal.env, timeout=30, check=True
+    )
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_a_soak_counts_pauses_and_quits_as_partial(terminal: Terminal) -> None:
+    terminal.start("run", "foot-soak")
+    terminal.wait_for("Prepare the water")
+    terminal.keys("Enter")
+    first = digit_rows(terminal.wait_for(lambda screen: "SOAK" in screen and "Soak" in screen))
+    time.sleep(1.5)
+    second = digit_rows(terminal.screen())
+    assert first != second, "the countdown does not move"
+
+    terminal.keys("Space")
+    paused = terminal.wait_for("PAUSED")
+    time.sleep(3)
+    still = terminal.screen()
+    assert "PAUSED" in still
+    assert digit_rows(still) == digit_rows(paused), "the digits moved while paused"
+
+    terminal.keys("Space")
+    terminal.wait_for(lambda screen: "SOAK" in screen and "PAUSED" not in screen)
+    terminal.wait_for(lambda screen: digit_rows(screen) != digit_rows(still), timeout=3)
+
+    terminal.keys("q")
+    terminal.wait_for("Stop this session?")
+    terminal.keys("y")
+    assert terminal.exit_status() == 0
+
+    sessions = history_json(terminal)
+    assert len(sessions) == 1, sessions
+    [session] = sessions
+    assert session["routine"] == "foot-soak"
+    assert session["status"] == "partial"
+    assert isinstance(session["active_seconds"], float) and session["active_seconds"] > 1
+
+
+def test_home_shows_today_and_the_routines_and_q_exits(terminal: Terminal) -> None:
+    terminal.start()
+    screen = terminal.wait_for(lambda screen: "Today ·" in screen and "Foot soak" in screen)
+    assert "Toe exercises" in screen and "Morning" in screen and "Bedtime" in screen
+    terminal.keys("q")
+    assert terminal.exit_status() == 0
+
+
+def test_a_session_run_to_its_end_closes_with_q(terminal: Terminal) -> None:
+    """A short routine runs out by itself; the finished screen closes with q and coach exits (it used to hang)."""
+    routines = Path(terminal.env["COACH_CONFIG_DIR"]) / "routines"
+    routines.mkdir(parents=True)
+    (routines / "quick.toml").write_text(
+        'name = "Quick"\nslots = ["morning"]\n[[steps]]\ntitle = "Quick hold"\nkind = "hold"\ntime = "2s"\n',
+        encoding="utf-8",
+    )
+    terminal.start("run", "quick")
+    terminal.wait_for("Session complete", timeout=10)
+    terminal.keys("q")
+    assert terminal.exit_status() == 0
+    [session] = history_json(terminal)
+    assert (session["routine"], session["status"]) == ("quick", "completed")
