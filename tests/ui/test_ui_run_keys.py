@@ -198,7 +198,8 @@ async def test_finished_session_closes_without_asking_and_the_app_exits(clock: F
         assert not app.is_running
     assert app.flush_history()
     [session] = history(data_dir)
-    assert session.status.value == "completed" and session.active_seconds == pytest.approx(20 * 60)
+    assert (session.status.value, session.slot) == ("completed", "bedtime")
+    assert session.active_seconds == pytest.approx(20 * 60)
 
 
 async def test_enter_closes_a_finished_session_as_the_screen_says(clock: FakeClock, data_dir: Path) -> None:
