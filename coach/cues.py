@@ -110,7 +110,7 @@ def _printable(text: str) -> str:
 PHASE_WORDS: dict[str, str] = {"hold": "Hold", "rest": "Rest", "soak": "Soak"}
 
 
-def cue_for_event(event: object) -> tuple[CueKind, Cue] | None:
+def cue_for_event(event: object, *, last_part: bool = False) -> tuple[CueKind, Cue] | None:
     """The cue a session event deserves, if any: every change the user must notice without looking."""
     from coach.engine import EndingSoon, Finished, MayMoveOn, PhaseStarted, ReminderDue
 
@@ -123,7 +123,8 @@ def cue_for_event(event: object) -> tuple[CueKind, Cue] | None:
     if isinstance(event, ReminderDue):
         return CueKind.REMINDER, cue_for(CueKind.REMINDER, event.text, notify=True)
     if isinstance(event, MayMoveOn):
-        return CueKind.REMINDER, cue_for(CueKind.REMINDER, f"{event.title}: you may stop now.", notify=True)
+        words = "you may stop now" if last_part else "you may move on now"
+        return CueKind.REMINDER, cue_for(CueKind.REMINDER, f"{event.title}: {words}.", notify=True)
     if isinstance(event, Finished):
         words = "Well done. Session complete." if event.status == "completed" else "Session stopped."
         return CueKind.END, cue_for(CueKind.END, words, notify=True)

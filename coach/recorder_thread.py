@@ -52,6 +52,12 @@ class ThreadedRecorder:
         while True:
             call = self._calls.get()
             if call is _STOP:
+                close = getattr(recorder, "close", None)  # the store's recorder holds a connection and locks
+                if callable(close):
+                    try:
+                        close()
+                    except Exception as error:
+                        self._tell(error)
                 return
             if recorder is None:
                 continue

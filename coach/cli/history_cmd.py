@@ -146,6 +146,7 @@ def _print_table(sessions: list[SessionRecord], rests: list[object], total: int 
     from rich.text import Text
 
     from coach.store import RestDay
+    from coach.textsafe import printable
 
     console = Console()
     table = Table(title="History", title_justify="left")
@@ -175,10 +176,10 @@ def _print_table(sessions: list[SessionRecord], rests: list[object], total: int 
                     Text(record.day.isoformat()),
                     Text(record.started_at.strftime("%H:%M")),
                     Text(SLOT_LABELS.get(record.slot, record.slot)),
-                    Text(record.routine_name),
+                    Text(printable(record.routine_name)),
                     Text(format_length(record.active_seconds)),
                     status,
-                    Text(note),
+                    Text(printable(note)),
                     Text(record.id[:8], style="dim"),
                 ],
             )
@@ -189,8 +190,16 @@ def _print_table(sessions: list[SessionRecord], rests: list[object], total: int 
             (
                 rest.day.isoformat(),
                 0,
-                [Text(rest.day.isoformat()), Text(""), Text("rest day", style="blue"), Text(""), Text(""), Text(""),
-                 Text(rest.note), Text("")],
+                [
+                    Text(rest.day.isoformat()),
+                    Text(""),
+                    Text("rest day", style="blue"),
+                    Text(""),
+                    Text(""),
+                    Text(""),
+                    Text(rest.note),
+                    Text(""),
+                ],
             )
         )
     rows.sort(key=lambda row: (row[0], row[1]))
@@ -208,9 +217,7 @@ def run_note(args: argparse.Namespace) -> int:
         print(_describe(record) + (f": {record.note}" if record.note else ": no note"))
         return 0
     note = record.note if args.text is None else (args.text.strip() or None)
-    updated = store.set_note(
-        record.id, note, args.discomfort, set_discomfort=args.discomfort is not None
-    )
+    updated = store.set_note(record.id, note, args.discomfort, set_discomfort=args.discomfort is not None)
     parts = [f"note: {updated.note}" if updated.note else "no note"]
     if updated.discomfort is not None:
         parts.append(f"discomfort {updated.discomfort}/10")

@@ -98,6 +98,8 @@ def _print_table(rows: list[dict[str, object]], broken: list[dict[str, object]])
     from rich.table import Table
     from rich.text import Text
 
+    from coach.textsafe import printable
+
     console = Console()
     table = Table(title="Routines", title_justify="left")
     for column in ("id", "name", "slots", "length", "from"):
@@ -106,7 +108,7 @@ def _print_table(rows: list[dict[str, object]], broken: list[dict[str, object]])
         slots = row["slots"]
         assert isinstance(slots, list)
         cells = (str(row["id"]), str(row["name"]), ", ".join(slots), str(row["length"]), str(row["origin"]))
-        table.add_row(*(Text(cell) for cell in cells))
+        table.add_row(*(Text(printable(cell)) for cell in cells))
     console.print(table)
     for item in broken:
-        console.print(Text(f"Not loaded: {item['problem']}", style="red"))
+        console.print(Text(printable(f"Not loaded: {item['problem']}"), style="red"))

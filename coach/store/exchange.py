@@ -192,9 +192,7 @@ class _Checker:
                 if rest is not None:
                     if rest.day in seen_days:
                         line = self.where(seen_days[rest.day])[0]
-                        self.add(
-                            place.start, f"rest day {rest.day} appears twice in this file (first on line {line})"
-                        )
+                        self.add(place.start, f"rest day {rest.day} appears twice in this file (first on line {line})")
                     else:
                         seen_days[rest.day] = place.start
                         batch.rest_days.append(rest)
@@ -346,8 +344,7 @@ class _Checker:
                 pass
         bad(
             key,
-            f'"{key}" must be an ISO 8601 time with its UTC offset, e.g. 2024-05-01T07:30:00+02:00, '
-            f"not {_show(value)}",
+            f'"{key}" must be an ISO 8601 time with its UTC offset, e.g. 2024-05-01T07:30:00+02:00, not {_show(value)}',
         )
         return None
 

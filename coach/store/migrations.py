@@ -59,8 +59,7 @@ def _v2_notes_and_rest_days(connection: sqlite3.Connection) -> None:
     """A note and a 0-10 discomfort score on each session, and days the user marks as rest days."""
     connection.execute("ALTER TABLE sessions ADD COLUMN note TEXT")
     connection.execute(
-        "ALTER TABLE sessions ADD COLUMN discomfort INTEGER "
-        "CHECK (discomfort IS NULL OR discomfort BETWEEN 0 AND 10)"
+        "ALTER TABLE sessions ADD COLUMN discomfort INTEGER CHECK (discomfort IS NULL OR discomfort BETWEEN 0 AND 10)"
     )
     connection.execute(
         f"""
@@ -76,9 +75,7 @@ def _v2_notes_and_rest_days(connection: sqlite3.Connection) -> None:
 ORDINAL = "CAST(julianday({day}) - 1721424.5 AS INTEGER)"
 """SQL for Python's date.toordinal() of a YYYY-MM-DD text."""
 _BIT = "(CASE {slot} WHEN 'morning' THEN 1 WHEN 'evening' THEN 2 ELSE 4 END)"
-_DAY_MASK = (
-    "(max(slot = 'morning') | (max(slot = 'evening') << 1) | (max(slot = 'bedtime') << 2))"
-)
+_DAY_MASK = "(max(slot = 'morning') | (max(slot = 'evening') << 1) | (max(slot = 'bedtime') << 2))"
 _RECOUNT = (
     "INSERT INTO day_slots (ordinal, mask) SELECT {ordinal}, {mask} FROM sessions "
     "WHERE status = 'completed' AND day IN ({days}) GROUP BY day"

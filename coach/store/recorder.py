@@ -266,10 +266,7 @@ def open_recorder(
         day_start_hour = store.day_start_hour
     except Exception as error:  # CoachError or anything else: the session must still run
         problem = problem_message(folder / DB_NAME, _reason(error))
-    return HistoryRecorder(
-        folder, day_start_hour=day_start_hour, on_problem=on_problem, clock=clock, problem=problem
-    )
-
+    return HistoryRecorder(folder, day_start_hour=day_start_hour, on_problem=on_problem, clock=clock, problem=problem)
 
 
 def _reason(error: BaseException) -> str:

@@ -542,4 +542,3 @@ def _months_back(today: date, months: int) -> date:
     """The first day of the month `months - 1` months before today's month."""
     index = today.year * 12 + (today.month - 1) - max(0, months - 1)
     return date(index // 12, index % 12 + 1, 1)
-

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -151,25 +150,17 @@ def make_app(
     return CoachApp(context, start_with=routine, slot=slot)
 
 
-_OPENING = threading.Lock()
-"""Opening the store may take the daily backup; two threads of this process doing it at once (the home screen's
-read, the history screen's read, a session's recorder) write the same temporary file and fail with a disk I/O
-error. Opening is rare and short, so the app's threads take turns; reads and writes after it run freely."""
-
-
 def _store(folder: Path, day_start_hour: int, now: datetime) -> Store:
     from coach.store import open_store
 
-    with _OPENING:
-        return open_store(folder, day_start_hour=day_start_hour, clock=lambda: now)
+    return open_store(folder, day_start_hour=day_start_hour, clock=lambda: now)
 
 
 def open_recorder(folder: Path, *, day_start_hour: int, on_problem: ProblemHandler) -> Recorder:
     """The store's recorder (imported late: sqlite3 and the store are not needed for the first frame)."""
     from coach.store import open_recorder as open_store_recorder
 
-    with _OPENING:
-        return open_store_recorder(folder, day_start_hour=day_start_hour, on_problem=on_problem)
+    return open_store_recorder(folder, day_start_hour=day_start_hour, on_problem=on_problem)
 
 
 def run_app(app: CoachApp) -> int:

@@ -34,7 +34,7 @@ class CuePlayer:
         self.played: list[CueKind] = []
         """Every cue played, in order: what the tests listen to."""
 
-    def play_events(self, events: Sequence[object]) -> None:
+    def play_events(self, events: Sequence[object], *, last_part: bool = False) -> None:
         """Play what one engine update reported, as one moment: after a late wake-up or a counted sleep the engine
         reports every step that began meanwhile, but the user hears only where they are now (the last step that
         began and what followed it), each kind of cue once, and one spoken sentence, not a chorus."""
@@ -45,7 +45,7 @@ class CuePlayer:
         cues: dict[CueKind, Cue] = {}
         for index, event in enumerate(events):
             stale = index < last_start and isinstance(event, PhaseStarted | EndingSoon | ReminderDue)
-            found = None if stale else cue_for_event(event)
+            found = None if stale else cue_for_event(event, last_part=last_part)
             if found is None:
                 continue
             kind, cue = found

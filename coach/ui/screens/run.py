@@ -260,7 +260,7 @@ class RunScreen(Screen[Status | None]):
         """Show a new state, play its cues, record it, and arm the next wake-up."""
         phase_changed = False
         if self.cues is not None:
-            self.cues.play_events(update.events)
+            self.cues.play_events(update.events, last_part=update.snapshot.next_title is None)
         for event in update.events:
             if isinstance(event, PhaseStarted):
                 phase_changed = True
