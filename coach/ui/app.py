@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import os
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -10,16 +12,35 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from coach.day import choose_slot, today
-from coach.engine import Clock, SessionEngine, SystemClock
-from coach.recorder_thread import ThreadedRecorder
-from coach.recording import Recorder, Status
-from coach.routines.model import Routine, Slot
-from coach.ui.commands import CoachCommands
 from coach.ui.context import AppContext, ProblemHandler
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the engine, the store and the palette load when first used, not before the first frame
+    from textual.command import Provider
+
+    from coach.engine import Clock
+    from coach.recorder_thread import ThreadedRecorder
+    from coach.recording import Recorder, Status
+    from coach.routines.model import Routine, Slot
     from coach.store import Store
+
+
+def install_signal_handlers(on_signal: Callable[[int], None]) -> None:
+    """SIGTERM and SIGHUP end a running session as partial, like quitting (the loop calls `on_signal(number)`)."""
+    import asyncio
+    import signal
+
+    if os.name != "posix":
+        return
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        loop.add_signal_handler(number, on_signal, number)
+
+
+def coach_commands() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens (textual.command costs ~20 ms)."""
+    from coach.ui.commands import CoachCommands
+
+    return CoachCommands
 
 
 class CoachApp(App[None]):
@@ -27,7 +48,7 @@ class CoachApp(App[None]):
 
     CSS_PATH = "coach.tcss"
     TITLE = "coach"
-    COMMANDS: ClassVar = App.COMMANDS | {CoachCommands}
+    COMMANDS: ClassVar = App.COMMANDS | {coach_commands}
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
     def __init__(self, context: AppContext, *, start_with: Routine | None = None, slot: Slot | None = None) -> None:
@@ -48,8 +69,6 @@ class CoachApp(App[None]):
         return HomeScreen()
 
     def on_mount(self) -> None:
-        from coach.ui.screens.run import install_signal_handlers
-
         install_signal_handlers(self._on_signal)
         for problem in self.context.settings_problems:
             self.notify(problem, title="Settings not used", severity="warning", timeout=10, markup=False)
@@ -67,8 +86,14 @@ class CoachApp(App[None]):
         self.push_screen(HistoryScreen())
 
     def _run_screen(self, routine: Routine, slot: Slot | None) -> Screen[object]:
+        from coach.day import choose_slot
+        from coach.engine import SessionEngine
+        from coach.recorder_thread import ThreadedRecorder
+        from coach.routines.customize import with_preferred_length
+        from coach.settings import preferred_seconds
         from coach.ui.screens.run import RunScreen
 
+        routine = with_preferred_length(routine, preferred_seconds(self.context.settings, routine.id))
         engine = SessionEngine(routine, self.context.clock)
         slot = slot or choose_slot(routine.slots, engine.started_at, self.context.settings.day_start_hour)
         open_recorder = self.context.open_recorder
@@ -130,6 +155,7 @@ def make_app(
     clock: Clock | None = None,
 ) -> CoachApp:
     """Build the app with real dependencies (tests pass a fake clock and a temporary data folder)."""
+    from coach.engine.clock import SystemClock
     from coach.paths import data_dir as resolve_data_dir
     from coach.routines.catalog import load_catalog
     from coach.settings import load_settings
@@ -142,12 +168,18 @@ def make_app(
         settings=loaded.settings,
         clock=clock or SystemClock(),
         data_dir=folder,
-        today_view=lambda planned, now: _store(folder, hour, now).today_view(planned, today(now, hour)),
-        history_view=lambda planned, now: _store(folder, hour, now).history_view(planned, today(now, hour)),
+        today_view=lambda planned, now: _store(folder, hour, now).today_view(planned, _day(now, hour)),
+        history_view=lambda planned, now: _store(folder, hour, now).history_view(planned, _day(now, hour)),
         open_recorder=lambda on_problem: open_recorder(folder, day_start_hour=hour, on_problem=on_problem),
         settings_problems=[str(problem) for problem in loaded.problems],
     )
     return CoachApp(context, start_with=routine, slot=slot)
+
+
+def _day(now: datetime, day_start_hour: int) -> date:
+    from coach.day import today
+
+    return today(now, day_start_hour)
 
 
 def _store(folder: Path, day_start_hour: int, now: datetime) -> Store:
@@ -174,6 +206,8 @@ def run_app(app: CoachApp) -> int:
 
 def run_routine(args: object, routine: Routine) -> int:
     """`coach run ROUTINE`: the app straight on the run screen; closing the session closes the app."""
+    from coach.routines.model import Slot
+
     slot = getattr(args, "slot", None)
     return run_app(
         make_app(data_dir=getattr(args, "data_dir", None), routine=routine, slot=Slot(slot) if slot else None)

@@ -6,12 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from coach.engine.clock import Clock
-from coach.recording import Recorder
-from coach.routines.catalog import Catalog
-from coach.settings import Settings
-from coach.store.records import HistoryView, TodayView
+if TYPE_CHECKING:  # types only: the store and the engine are not needed for the first frame
+    from coach.engine.clock import Clock
+    from coach.recording import Recorder
+    from coach.routines.catalog import Catalog
+    from coach.settings import Settings
+    from coach.store.records import HistoryView, TodayView
 
 ProblemHandler = Callable[[str], None]
 

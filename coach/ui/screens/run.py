@@ -7,8 +7,6 @@ While paused or waiting for the user, no timer runs at all.
 
 from __future__ import annotations
 
-import os
-import signal
 import uuid
 from dataclasses import dataclass
 
@@ -444,13 +442,3 @@ class RunScreen(Screen[Status | None]):
             self.cues.stop_ringing()
         status = self.snapshot.status if self.snapshot is not None else None
         self.app.session_closed(self, status)  # type: ignore[attr-defined]
-
-
-def install_signal_handlers(on_signal: object) -> None:
-    """SIGTERM and SIGHUP end a running session as partial, like quitting (the loop calls `on_signal(number)`)."""
-    import asyncio
-
-    loop = asyncio.get_running_loop()
-    for number in (signal.SIGTERM, signal.SIGHUP):
-        if os.name == "posix":
-            loop.add_signal_handler(number, on_signal, number)  # type: ignore[arg-type]
