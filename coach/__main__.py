@@ -29,8 +29,30 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line; `coach` with no subcommand opens the app on today's plan."""
+def command_name(module: str) -> str:
+    """The subcommand a module registers: coach.cli.run_cmd registers `run`."""
+    return module.rsplit(".", 1)[1].removesuffix("_cmd")
+
+
+def modules_for(argv: Sequence[str]) -> tuple[str, ...]:
+    """Only the modules the command line needs: the named subcommand's, none for the app, all for help or a typo.
+
+    Every module costs an import before the first frame, so `coach` and `coach run` register only what they use.
+    """
+    words = iter(argv)
+    for word in words:
+        if word == "--data-dir":
+            next(words, None)
+        elif word in ("-h", "--help"):
+            return COMMAND_MODULES
+        elif not word.startswith("-"):
+            chosen = tuple(module for module in COMMAND_MODULES if command_name(module) == word)
+            return chosen or COMMAND_MODULES
+    return ()
+
+
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
+    """The command line (with the subcommands of `modules`); `coach` with no subcommand opens the app."""
     parser = argparse.ArgumentParser(
         prog="coach",
         description="Guided toe exercises and foot soaks against night-time leg cramps, with an honest record.",
@@ -41,20 +63,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.set_defaults(handler="coach.cli.app_cmd:run")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
-            continue
-        module.register(subparsers)
+    for name in modules:
+        importlib.import_module(name).register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code (0 ok, 1 bad input or data, 2 usage)."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(modules_for(argv))
     args = parser.parse_args(argv)
     module_name, _, function_name = args.handler.partition(":")
     handler = getattr(importlib.import_module(module_name), function_name)

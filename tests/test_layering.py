@@ -58,3 +58,13 @@ def test_printing_commands_do_not_import_textual(argv: list[str]) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stderr.strip().splitlines()[-1] == "CLEAN"
+
+
+def test_the_app_and_each_command_register_only_the_parsers_they_need() -> None:
+    from coach.__main__ import COMMAND_MODULES, modules_for
+
+    assert modules_for([]) == ()  # `coach` opens the app: no subcommand module is imported
+    assert modules_for(["--data-dir", "run", "run", "foot-soak"]) == ("coach.cli.run_cmd",)
+    assert modules_for(["history", "--json"]) == ("coach.cli.history_cmd",)
+    assert modules_for(["--help"]) == COMMAND_MODULES
+    assert modules_for(["histroy"]) == COMMAND_MODULES  # a typo gets argparse's full list of choices
