@@ -1,4 +1,5 @@
-"""The command palette offers the app's verbs: run a routine, open history, go home."""
+"""The command palette offers the app's verbs: run a routine, open history, log a cramp, settings, make a routine
+one's own, why these exercises."""
 
 from __future__ import annotations
 
@@ -21,16 +22,33 @@ class CoachCommands(Provider):
     """Offers "Run <routine>" for every routine, and the screens; only what fits the screen shown."""
 
     def _commands(self) -> list[tuple[str, object, str]]:
+        from textual.screen import ModalScreen
+
         from coach.ui.screens.run import RunScreen
+        from coach.ui.screens.settings import SettingsScreen
+        from coach.ui.screens.why import WhyScreen
 
         app = cast("CoachApp", self.app)
-        if isinstance(self.screen, RunScreen):  # the screen the palette was opened on (app.screen is the palette)
-            return []  # mid-session, the palette offers nothing that would start another one
+        # self.screen is the screen the palette was opened on (app.screen is the palette itself).
+        if isinstance(self.screen, RunScreen | ModalScreen):
+            return []  # mid-session or over a question: nothing that would start or open something else
+        routines = sorted(app.context.catalog.routines.values(), key=lambda r: r.name)
         commands: list[tuple[str, object, str]] = [
             (f"Run {routine.name}", partial(app.start_routine, routine.id), routine.summary or routine.id)
-            for routine in sorted(app.context.catalog.routines.values(), key=lambda r: r.name)
+            for routine in routines
         ]
         commands.append(("History", app.open_history, "Every session, the calendar and streaks"))
+        commands.append(("Log cramp", partial(_open_cramp_dialog, app), "Write down a cramp: when, where, how bad"))
+        if not isinstance(self.screen, SettingsScreen):
+            commands.append(("Settings", partial(_open_settings, app), "Day start, sounds, voice, theme, lengths"))
+        if not isinstance(self.screen, WhyScreen):
+            commands.append(
+                ("Why these exercises", partial(_open_why, app), "The seven causes of cramps and what helps")
+            )
+        commands.extend(
+            (f"Copy {routine.name}", partial(_open_copy_dialog, app, routine.id), "Make it yours: hold, rest, length")
+            for routine in routines
+        )
         return commands
 
     async def discover(self) -> Hits:
@@ -44,6 +62,30 @@ class CoachCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, _highlight(name, matcher), callback, help=_help(help_text))  # type: ignore[arg-type]
+
+
+def _open_cramp_dialog(app: CoachApp) -> None:
+    from coach.ui.screens.cramp import open_cramp_dialog
+
+    open_cramp_dialog(app)
+
+
+def _open_settings(app: CoachApp) -> None:
+    from coach.ui.screens.settings import open_settings
+
+    open_settings(app)
+
+
+def _open_why(app: CoachApp) -> None:
+    from coach.ui.screens.why import open_why
+
+    open_why(app)
+
+
+def _open_copy_dialog(app: CoachApp, routine_id: str) -> None:
+    from coach.ui.screens.copy_routine import open_copy_dialog
+
+    open_copy_dialog(app, routine_id)
 
 
 def _highlight(name: str, matcher: Matcher) -> Content:

@@ -1,4 +1,5 @@
-"""History: every session in a table, a calendar of the last months per slot, streaks and completion rates."""
+"""History: every session in a table, a calendar of the last months per slot, streaks and completion rates, and
+the cramp diary's insights (cramps per week beside the slots kept)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from coach.routines.durations import format_duration
 from coach.ui.text import literal
 
 if TYPE_CHECKING:
+    from coach.diary import Insights
     from coach.store.records import DaySummary, HistoryView, SessionRecord
     from coach.ui.app import CoachApp
 
@@ -26,6 +28,19 @@ CALENDAR_WEEKS = 13
 """At most this many weeks of calendar (the store reads the last three months); fewer when the window is narrow."""
 STREAKS_WIDTH = 33
 """The streak table's width, kept beside the calendar."""
+
+BAR = "█"
+CRAMP_BAR_WIDTH = 12
+"""The cramp bars are scaled down to this many cells when a week had more cramps."""
+APP_WORDS = {
+    "`coach cramp --last-night`": "c on the home screen (Last night)",
+    "`coach cramp --at`": "c on the home screen (At a time)",
+}
+"""Where the insights' words name a printing command, the app names its own key instead."""
+NO_INSIGHTS = (
+    "Nothing to set side by side yet: no cramps logged and no sessions recorded. When a cramp wakes you, press c on "
+    "the home screen to log it; your sessions are recorded as you do them."
+)
 
 CELL = {"kept": ("■", "green"), "partial": ("◧", "yellow"), "missed": ("·", "red"), "rest": ("–", "blue")}
 """Calendar cells: a mark and a colour each, so the state reads without colour too."""
@@ -37,6 +52,7 @@ class HistoryScreen(Screen[None]):
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back", id="back"),
         Binding("a", "note", "Add note", id="note"),
+        Binding("i", "insights", "Insights", id="insights"),
     ]
 
     def __init__(self) -> None:
@@ -57,6 +73,10 @@ class HistoryScreen(Screen[None]):
             yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
             with Vertical(id="note-editor"):
                 yield Input(placeholder="A note for this session, Enter to save", id="note-input")
+            with Vertical(id="insights"):
+                yield Static(Text("Cramps and sessions"), classes="section-title")
+                yield Static(Text("Loading…"), id="insights-chart")
+                yield Vertical(id="insights-lines")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -64,6 +84,10 @@ class HistoryScreen(Screen[None]):
         table.add_columns("date", "slot", "routine", "length", "status", "note")
         table.focus()  # the arrows pick the session that `a` notes (they scrolled the page instead)
         self.load()
+        self.load_insights()
+
+    def on_screen_resume(self) -> None:
+        self.load_insights()  # a cramp logged from the palette over this screen shows at once
 
     @work(thread=True, exclusive=True, group="history")
     def load(self) -> None:
@@ -89,6 +113,50 @@ class HistoryScreen(Screen[None]):
             table.add_row("", "", Text("No sessions yet."), "", "", "")
         self._show_calendar()
         self.query_one("#history-streaks", Static).update(_streaks(view))
+
+    @work(thread=True, exclusive=True, group="history-insights")
+    def load_insights(self) -> None:
+        """Read the cramp diary's insights off the event loop (a few index ranges, whatever the history's size)."""
+        from coach.store import open_store
+
+        self.coach.wait_for_ended_sessions()
+        context = self.coach.context
+        try:
+            store = open_store(
+                context.data_dir, day_start_hour=context.settings.day_start_hour, clock=context.clock.wall
+            )
+            insights = store.diary.insights(context.planned)
+        except CoachError as error:
+            self.app.call_from_thread(self.show_insights_problem, str(error))
+            return
+        self.app.call_from_thread(self.show_insights, insights)
+
+    def show_insights_problem(self, message: str) -> None:
+        self.query_one("#insights-chart", Static).update(literal(message))
+        self.notify(message, title="Insights", severity="error", timeout=20, markup=False)
+
+    def show_insights(self, insights: Insights) -> None:
+        from coach.diary import ASSOCIATION, DOCTOR, insight_lines
+
+        chart = self.query_one("#insights-chart", Static)
+        lines = self.query_one("#insights-lines", Vertical)
+        if not lines.is_attached:
+            return
+        lines.remove_children()
+        if not insights.has_data:
+            chart.update(Text(NO_INSIGHTS))
+            return
+        chart.update(_insights_chart(insights))
+        words = [_app_words(line) for line in insight_lines(insights)]
+        if not any(ASSOCIATION in line for line in words):
+            words.append(f"Read the two columns side by side: {ASSOCIATION}.")
+        lines.mount_all(
+            Static(Text(line), classes="insight -doctor" if DOCTOR in line else "insight") for line in words
+        )
+
+    def action_insights(self) -> None:
+        page = self.query_one("#history", VerticalScroll)
+        page.scroll_to_widget(self.query_one("#insights"), animate=False, top=True)
 
     def _show_calendar(self) -> None:
         if self.view is not None:
@@ -130,6 +198,33 @@ class HistoryScreen(Screen[None]):
             )
             return
         self.app.call_from_thread(self.load)
+
+
+def _app_words(line: str) -> str:
+    for command, key in APP_WORDS.items():
+        line = line.replace(command, key)
+    return line
+
+
+def _insights_chart(insights: Insights) -> Text:
+    """One row per week: a bar of the cramps logged beside a bar of the planned slots kept (of those possible)."""
+    most = max((week.cramps for week in insights.weeks), default=0)
+    scale = CRAMP_BAR_WIDTH / most if most > CRAMP_BAR_WIDTH else 1.0
+    text = Text()
+    text.append(f"{'week':<17}{'cramps':<{CRAMP_BAR_WIDTH + 5}}slots kept\n", style="bold")
+    for week in insights.weeks:
+        text.append(f"{week.start:%d %b} – {week.end:%d %b}  ")
+        bar = BAR * round(week.cramps * scale)
+        text.append(bar, style="red")
+        text.append(f" {week.cramps}".ljust(CRAMP_BAR_WIDTH + 5 - len(bar)))
+        if week.possible == 0 and week.kept == 0:
+            text.append("before the program" if insights.program_start is not None else "–", style="dim")
+        else:
+            text.append(BAR * week.kept, style="green")
+            text.append(f" {week.kept}/{week.possible}" if week.possible else f" {week.kept}")
+        text.append("\n")
+    text.append(f"{len(insights.weeks)} weeks of 7 days to {insights.as_of:%d %b %Y}", style="dim")
+    return text
 
 
 def _session_row(record: SessionRecord) -> tuple[Text, ...]:

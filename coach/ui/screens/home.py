@@ -48,6 +48,10 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "start", "Start", id="start", priority=True),
         Binding("h", "history", "History", id="history"),
+        Binding("c", "cramp", "Log cramp", id="cramp"),
+        Binding("e", "copy_routine", "Make it mine", id="copy-routine"),
+        Binding("s", "settings", "Settings", id="settings"),
+        Binding("w", "why", "Why", id="why"),
         Binding("r", "refresh", "Refresh", id="refresh", show=False),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
@@ -104,8 +108,10 @@ class HomeScreen(Screen[None]):
         self.notify(message, title="History", severity="error", timeout=20, markup=False)
 
     def show_plan(self, view: TodayView) -> None:
-        self.query_one("#today-title", Static).update(Text(f"Today · {view.today:%A %-d %B}"))
         slots = self.query_one("#slots", Vertical)
+        if not slots.is_attached:
+            return  # the app is closing (q pressed before the plan was read): nothing left to show it in
+        self.query_one("#today-title", Static).update(Text(f"Today · {view.today:%A %-d %B}"))
         slots.remove_children()
         catalog = self.coach.context.catalog
         for item in slots_today(view, list(catalog.routines.values())):
@@ -120,12 +126,9 @@ class HomeScreen(Screen[None]):
         self.query_one("#streaks", Static).update(_streak_text(view.streaks))
 
     def action_start(self) -> None:
-        option_list = self.query_one("#routines", OptionList)
-        if option_list.highlighted is None:
-            return
-        option = option_list.get_option_at_index(option_list.highlighted)
-        if option.id:
-            self.coach.start_routine(option.id)
+        routine_id = self.highlighted_routine()
+        if routine_id:
+            self.coach.start_routine(routine_id)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
@@ -133,6 +136,47 @@ class HomeScreen(Screen[None]):
 
     def action_history(self) -> None:
         self.coach.open_history()
+
+    # The screens below are imported when first asked for: home is on the first frame's path.
+
+    def action_cramp(self) -> None:
+        from coach.ui.screens.cramp import open_cramp_dialog
+
+        open_cramp_dialog(self.app)
+
+    def action_copy_routine(self) -> None:
+        from coach.ui.screens.copy_routine import open_copy_dialog
+
+        routine_id = self.highlighted_routine()
+        if routine_id is not None:
+            open_copy_dialog(self.app, routine_id)
+
+    def action_settings(self) -> None:
+        from coach.ui.screens.settings import open_settings
+
+        open_settings(self.app)
+
+    def action_why(self) -> None:
+        from coach.ui.screens.why import open_why
+
+        open_why(self.app)
+
+    def highlighted_routine(self) -> str | None:
+        """The id of the routine under the cursor in the list."""
+        option_list = self.query_one("#routines", OptionList)
+        if option_list.highlighted is None:
+            return None
+        return option_list.get_option_at_index(option_list.highlighted).id
+
+    def show_routines(self, highlight: str | None = None) -> None:
+        """List the catalog's routines again (a copy was just saved), the cursor on `highlight` when given."""
+        option_list = self.query_one("#routines", OptionList)
+        current = highlight or self.highlighted_routine()
+        option_list.clear_options()
+        option_list.add_options(self._routine_options())
+        ids = [option.id for option in option_list.options]
+        option_list.highlighted = ids.index(current) if current in ids else (0 if ids else None)
+        self.refresh_plan()
 
 
 def _routine_order(routine: Routine) -> tuple[int, str]:

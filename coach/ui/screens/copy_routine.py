@@ -1,0 +1,193 @@
+"""Make it mine: copy a routine with one's own hold, rest and length, validated before it is saved."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from coach.problems import CoachError, ProblemsError
+from coach.routines.durations import format_span
+from coach.routines.model import Group, Routine, Span, Step, StepKind, TimedStep
+from coach.ui.screens.forms import CurrentRow
+from coach.ui.text import literal
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from coach.routines.catalog import Catalog
+    from coach.ui.app import CoachApp
+
+ROUTINE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+"""What a copy's id may be: it is also its file name."""
+
+
+def _steps(steps: tuple[Step, ...]) -> Iterator[Step]:
+    for step in steps:
+        yield step
+        if isinstance(step, Group):
+            yield from _steps(step.steps)
+
+
+def current_numbers(routine: Routine) -> dict[str, str]:
+    """What the form starts from: the routine's hold and rest, and its main block's length ("10m..15m"); a key
+    is left out when the routine has no such step (the soak has no hold)."""
+    numbers: dict[str, str] = {}
+    for step in _steps(routine.steps):
+        if isinstance(step, TimedStep):
+            if step.kind is StepKind.HOLD:
+                numbers.setdefault("hold", format_span(step.time))
+            elif step.kind is StepKind.REST:
+                numbers.setdefault("rest", format_span(step.time))
+            if step.time.is_range or step.kind is StepKind.SOAK:
+                numbers.setdefault("length", format_span(step.time))
+        elif isinstance(step, Group) and step.for_ is not None:
+            numbers.setdefault("length", format_span(step.for_))
+    return numbers
+
+
+FIELDS = (
+    ("hold", "Hold", 'every hold step, e.g. "12s"'),
+    ("rest", "Rest", 'every rest step, e.g. "5s"'),
+    ("length", "Length", 'the timed part, e.g. "12m" or "10m..15m"'),
+)
+
+
+class CopyRoutineDialog(CurrentRow, ModalScreen[str | None]):
+    """The copy's id, name, hold, rest and length; Enter saves it into the user's routines, Escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="copy-cancel")]
+
+    def __init__(self, routine: Routine) -> None:
+        super().__init__(id="copy-dialog")
+        self.routine = routine
+        self.numbers = current_numbers(routine)
+
+    @property
+    def coach(self) -> CoachApp:
+        return cast("CoachApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form-dialog"):
+            yield Static(literal(f"Make {self.routine.name} yours"), classes="dialog-title")
+            yield Static(
+                Text("A copy with your own numbers goes into your routines folder; the original stays as it is."),
+                classes="form-intro",
+            )
+            with Horizontal(classes="form-row"):
+                yield Label("New id", classes="form-label")
+                yield Input(f"my-{self.routine.id}", id="copy-id", compact=True)
+            with Horizontal(classes="form-row"):
+                yield Label("Name", classes="form-label")
+                yield Input(placeholder=f"{self.routine.name} (new id)", id="copy-name", compact=True)
+            for key, label, hint in FIELDS:
+                if key in self.numbers:
+                    with Horizontal(classes="form-row"):
+                        yield Label(label, classes="form-label")
+                        yield Input(self.numbers[key], id=f"copy-{key}", classes="copy-number", compact=True)
+                        yield Label(hint, classes="form-hint")
+            yield Static(id="copy-problem", classes="form-problem")
+            yield Static(Text("Tab: next field · Enter: save the copy · Escape: cancel"), classes="form-keys")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (Enter)", id="copy-save-button", variant="primary", compact=True)
+                yield Button("Cancel (Esc)", id="copy-cancel-button", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#copy-id", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "copy-save-button":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        from coach.routines.durations import DurationError, parse_duration, parse_span
+
+        new_id = self.query_one("#copy-id", Input).value.strip()
+        if not ROUTINE_ID.fullmatch(new_id):
+            self.refuse(f"{new_id!r} is not a routine id: use letters, digits and dashes (it is the file's name)")
+            return
+        if new_id in self.coach.context.catalog.routines:
+            self.refuse(f"there is already a routine with the id {new_id!r}: choose another id")
+            return
+        changed: dict[str, str] = {}
+        for key in self.numbers:
+            text = self.query_one(f"#copy-{key}", Input).value.strip()
+            if text != self.numbers[key]:
+                changed[key] = text
+        try:
+            hold = parse_duration(changed["hold"]) if "hold" in changed else None
+            rest = parse_duration(changed["rest"]) if "rest" in changed else None
+            length = parse_span(changed["length"]) if "length" in changed else None
+        except DurationError as error:
+            self.refuse(str(error))
+            return
+        name = self.query_one("#copy-name", Input).value.strip() or f"{self.routine.name} ({new_id})"
+        self.save_copy(new_id, name, hold, rest, length)
+
+    @work(thread=True, exclusive=True, group="copy-routine")
+    def save_copy(self, new_id: str, name: str, hold: int | None, rest: int | None, length: Span | None) -> None:
+        """Validate and write the copy (never over an existing file), then read the routines again."""
+        from coach.paths import user_routines_dir
+        from coach.routines.catalog import load_catalog
+        from coach.routines.customize import customized, save_user_routine
+
+        folder = user_routines_dir()
+        if (folder / f"{new_id}.toml").exists():  # a file of yours that did not load still holds the id
+            self.app.call_from_thread(self.refuse, f"{folder / new_id}.toml already exists: choose another id")
+            return
+        copy = customized(self.routine, hold=hold, rest=rest, length=length, name=name)
+        try:
+            save_user_routine(copy, new_id, folder, origin=self.routine.id)
+        except ProblemsError as error:
+            messages = [problem.message for problem in error.problems]
+            self.app.call_from_thread(self.refuse, "This copy would not be a valid routine: " + "; ".join(messages))
+            return
+        except CoachError as error:
+            self.app.call_from_thread(self.refuse, str(error))
+            return
+        catalog = load_catalog()
+        self.app.call_from_thread(self.saved, catalog, new_id)
+
+    def saved(self, catalog: Catalog, new_id: str) -> None:
+        self.coach.context.catalog = catalog
+        self.dismiss(new_id)
+
+    def refuse(self, message: str) -> None:
+        """Say why nothing was saved; the form stays as it was, to be corrected."""
+        self.query_one("#copy-problem", Static).update(literal(message))
+        self.add_class("-refused")
+
+
+def open_copy_dialog(app: App[object], routine_id: str) -> None:
+    """Open the copy form for a routine; once saved, the home list shows the copy at once, under the cursor."""
+    from coach.ui.screens.home import HomeScreen
+
+    routine = cast("CoachApp", app).context.catalog.get(routine_id)
+    if routine is None:
+        return
+
+    def copied(new_id: str | None) -> None:
+        if new_id is None:
+            return
+        app.notify(f"Saved as {new_id}: it is in your routines now.", title="Your copy", timeout=8, markup=False)
+        for screen in app.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.show_routines(highlight=new_id)
+
+    app.push_screen(CopyRoutineDialog(routine), copied)
