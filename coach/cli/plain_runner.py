@@ -99,14 +99,19 @@ def run_plain(
     """Run a session to its end, printing each event; records start, checkpoints and finish."""
     printer = _Printer(out, bell)
     printer.header(engine, session)
-    recorder.start(session)
     exit_code = 0
     last_checkpoint = engine.clock.monotonic()
+    recording = False
 
     def show(update: Update) -> Snapshot:
-        """Print the update and checkpoint at a phase change or when the last checkpoint is 10 s old."""
-        nonlocal last_checkpoint
-        if printer.show(update) or engine.clock.monotonic() - last_checkpoint >= checkpoint_every:
+        """Print the update; record from the moment the user begins (not while getting ready), then checkpoint
+        at a phase change or when the last checkpoint is 10 s old."""
+        nonlocal last_checkpoint, recording
+        changed = printer.show(update)
+        if update.snapshot.begun and not recording:
+            recorder.start(session)
+            recording = True
+        if recording and (changed or engine.clock.monotonic() - last_checkpoint >= checkpoint_every):
             recorder.checkpoint(session.id, engine.checkpoint())
             last_checkpoint = engine.clock.monotonic()
         return update.snapshot
@@ -132,7 +137,8 @@ def run_plain(
         raise
     finally:
         final = engine.snapshot()
-        recorder.finish(session.id, final.status, engine.clock.wall(), engine.checkpoint())
+        if recording:
+            recorder.finish(session.id, final.status, engine.clock.wall(), engine.checkpoint())
     return PlainResult(final.status, exit_code)
 
 

@@ -10,6 +10,7 @@ if TYPE_CHECKING:  # types only: the top of this module stays as cheap as argpar
     from pathlib import Path
 
     from coach.recording import Checkpoint, Recorder, SessionStart, Status
+    from coach.routines.catalog import Catalog
     from coach.routines.model import Routine
     from coach.settings import Settings
 
@@ -31,11 +32,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Load the routine (a bad file prints its located problems, exit 1), then run it."""
-    from coach.routines.catalog import resolve_routine
+    from coach.routines.catalog import load_catalog, resolve_routine
 
-    routine = resolve_routine(args.routine)
+    catalog = load_catalog()
+    routine = resolve_routine(args.routine, catalog)
     if not args.plain:
-        return _run_app(args, routine)
+        return _run_app(args, routine, catalog)
     import sys
 
     from coach.cli.plain_runner import SystemWaiter, run_plain
@@ -66,11 +68,11 @@ def run(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
-def _run_app(args: argparse.Namespace, routine: Routine) -> int:
+def _run_app(args: argparse.Namespace, routine: Routine, catalog: Catalog) -> int:
     """The full-screen run screen, from the UI package (imported only here: textual is slow to import)."""
     from coach.ui.app import run_routine
 
-    return run_routine(args, routine)
+    return run_routine(args, routine, catalog)
 
 
 def _settings() -> Settings:

@@ -81,6 +81,7 @@ class SessionEngine:
         self._paused_at: float | None = None
         self._gap: float | None = None
         self._status = Status.RUNNING
+        self._begun = False
         self._ended_at = now
         self._serial = 0
         self._warned = WARN_FROM + 1
@@ -278,6 +279,7 @@ class SessionEngine:
             gap_seconds=self._gap,
             finished=not running,
             status=self._status,
+            begun=self._begun,
         )
 
     # -- time ---------------------------------------------------------------------------------------------------
@@ -398,6 +400,7 @@ class SessionEngine:
             self._timed = None
             self._end(at, self._earned(self._active_before))
             return
+        self._begun = self._begun or self._serial > 1 or isinstance(leaf, TimedStep)
         self._timed = leaf if isinstance(leaf, TimedStep) else None
         self._length = float(leaf.time.high) if isinstance(leaf, TimedStep) else 0.0
         self._phase = self._make_phase(leaf)

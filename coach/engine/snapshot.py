@@ -129,6 +129,9 @@ class Snapshot:
     """A sleep of the machine that the user has not yet said whether to count; the session is paused meanwhile."""
     finished: bool
     status: Status
+    begun: bool = False
+    """The user has begun: a timed step has started or they got past the first step. Until then there is no
+    session to record (quitting at "Get ready" leaves no partial session behind)."""
 
     @property
     def shown_remaining(self) -> int | None:

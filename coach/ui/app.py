@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the engine, the store and the palette load when first used,
     from coach.engine import Clock
     from coach.recorder_thread import ThreadedRecorder
     from coach.recording import Recorder, Status
+    from coach.routines.catalog import Catalog
     from coach.routines.model import Routine, Slot
     from coach.store import Store
 
@@ -153,6 +154,7 @@ def make_app(
     routine: Routine | None = None,
     slot: Slot | None = None,
     clock: Clock | None = None,
+    catalog: Catalog | None = None,
 ) -> CoachApp:
     """Build the app with real dependencies (tests pass a fake clock and a temporary data folder)."""
     from coach.engine.clock import SystemClock
@@ -164,7 +166,7 @@ def make_app(
     folder = resolve_data_dir(data_dir)
     hour = loaded.settings.day_start_hour
     context = AppContext(
-        catalog=load_catalog(),
+        catalog=catalog or load_catalog(),
         settings=loaded.settings,
         clock=clock or SystemClock(),
         data_dir=folder,
@@ -204,11 +206,16 @@ def run_app(app: CoachApp) -> int:
     return app.return_code or 0
 
 
-def run_routine(args: object, routine: Routine) -> int:
+def run_routine(args: object, routine: Routine, catalog: Catalog | None = None) -> int:
     """`coach run ROUTINE`: the app straight on the run screen; closing the session closes the app."""
     from coach.routines.model import Slot
 
     slot = getattr(args, "slot", None)
     return run_app(
-        make_app(data_dir=getattr(args, "data_dir", None), routine=routine, slot=Slot(slot) if slot else None)
+        make_app(
+            data_dir=getattr(args, "data_dir", None),
+            routine=routine,
+            slot=Slot(slot) if slot else None,
+            catalog=catalog,
+        )
     )

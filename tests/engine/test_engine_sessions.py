@@ -207,3 +207,18 @@ def test_a_routine_built_in_code_with_a_ranged_step_kind_soak_reports_soak() -> 
     assert update.snapshot.phase.kind is PhaseKind.SOAK
     assert update.snapshot.phase.low_seconds == 900 and update.snapshot.phase.seconds == 1200
     assert StepKind.SOAK.value == PhaseKind.SOAK.value
+
+
+def test_a_session_has_begun_once_the_user_is_past_getting_ready() -> None:
+    clock = FakeClock()
+    engine = SessionEngine(soak_routine(), clock)
+    assert engine.advance().snapshot.begun is False
+    clock.advance(60)  # reading the safety notes does not begin the session
+    assert engine.advance().snapshot.begun is False
+    assert engine.ready().snapshot.begun is True
+    assert engine.abort().snapshot.begun is True  # stays begun once it has
+
+
+def test_a_routine_that_starts_with_a_countdown_has_begun_at_once() -> None:
+    engine = SessionEngine(simple_routine(timed("Up", 5)), FakeClock())
+    assert engine.advance().snapshot.begun is True

@@ -125,3 +125,9 @@ def test_a_sleep_gap_is_asked_about_and_counted_only_when_the_user_says_yes() ->
     no, text, recorder, _, _ = run(soak, [(0.0, Line("")), (100.0, Suspend(600)), (101.0, Line("")), (200, Line("f"))])
     assert no.status is Status.PARTIAL
     assert recorder.calls[-1][2][2].active_seconds == pytest.approx(199)  # type: ignore[index]
+
+
+def test_stopped_while_getting_ready_records_nothing_as_the_app_does() -> None:
+    result, _, recorder, _, _ = run(TINY, [(20.0, Signalled(signal.SIGINT))])
+    assert result == PlainResult(Status.PARTIAL, 130)
+    assert recorder.calls == []

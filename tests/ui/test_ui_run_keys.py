@@ -286,3 +286,15 @@ async def test_a_finish_while_a_question_is_open_is_not_lost(clock: FakeClock, d
     assert app.flush_history()
     [session] = history(data_dir)
     assert session.status.value == "completed"
+
+
+async def test_quit_while_getting_ready_leaves_at_once_and_records_nothing(clock: FakeClock, data_dir: Path) -> None:
+    """Nothing was begun at "Prepare the water": no question, and no partial session marks the slot as started."""
+    app = build_app(clock, data_dir, "foot-soak")
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, clock, 30)  # reading the safety notes
+        await pilot.press("q")
+        assert not isinstance(app.screen, Question)
+        assert not app.is_running
+    assert app.flush_history()
+    assert history(data_dir) == []

@@ -19,6 +19,7 @@ from coach.ui.app import CoachApp, make_app
 if TYPE_CHECKING:
     from textual.pilot import Pilot
 
+    from coach.diary import CrampEntry
     from coach.store.records import SessionRecord
     from coach.ui.screens.run import RunScreen
 
@@ -157,3 +158,58 @@ class CueCalls:
     spoken: list[str] = field(default_factory=list)
     notified: list[str] = field(default_factory=list)
     desktop_available: bool = True
+
+
+def seed_cramps(data_dir: Path, cramps: list[tuple[date, str]]) -> None:
+    """Cramps in the diary, each at 03:10 (+01:00) in the night after its coach day, with fixed ids."""
+    from coach.diary import make_entry
+    from coach.store import open_store
+
+    store = open_store(data_dir, day_start_hour=4, clock=lambda: MORNING)
+    for number, (day, trigger) in enumerate(cramps):
+        at = datetime(day.year, day.month, day.day, 3, 10, tzinfo=PARIS_WINTER) + timedelta(days=1)
+        entry = make_entry(
+            cramp_at=at,
+            leg="left",
+            muscle="calf",
+            severity=5,
+            trigger=trigger,
+            now=MORNING,
+            day_start_hour=4,
+            entry_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"coach-test/cramp/{number}")),
+        )
+        store.diary.add(entry)
+
+
+def seed_diary(data_dir: Path) -> None:
+    """The seeded week of sessions (the program began on Monday 23 February 2026) and a cramp diary: nine cramps
+    in the 4 weeks before, mostly in the cold, and one since."""
+    seed_history(data_dir)
+    before = date(2026, 2, 22)
+    seed_cramps(
+        data_dir,
+        [
+            (before - timedelta(days=back), trigger)
+            for back, trigger in (
+                (0, "cold"),
+                (2, "cold"),
+                (3, "posture"),
+                (6, "cold"),
+                (9, "unknown"),
+                (12, "cold"),
+                (17, "effort"),
+                (20, "cold"),
+                (26, "cold"),
+                (40, "cold"),
+                (55, "fatigue"),
+            )
+        ]
+        + [(date(2026, 2, 27), "cold")],
+    )
+
+
+def diary_entries(data_dir: Path) -> list[CrampEntry]:
+    """Every cramp in the diary, oldest first."""
+    from coach.store import open_store
+
+    return open_store(data_dir, day_start_hour=4, clock=lambda: MORNING).diary.entries(newest_first=False)

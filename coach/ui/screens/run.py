@@ -198,6 +198,8 @@ class RunScreen(Screen[Status | None]):
         self._last_checkpoint = engine.clock.monotonic()
         self._leaving = False
         """Set once the screen is being closed (not `_closed`: that name is Textual's own, and taking it hangs exit)."""
+        self._recording = False
+        """Whether the session has been written: from the moment the user begins."""
         self.cues: CuePlayer | None = None
         self.trace = BenchTrace()
 
@@ -222,15 +224,6 @@ class RunScreen(Screen[Status | None]):
 
     def on_mount(self) -> None:
         self.cues = CuePlayer(self.app, self.app.context.settings)  # type: ignore[attr-defined]
-        self.recorder.start(
-            SessionStart(
-                id=self.session_id,
-                routine_id=self.routine.id,
-                routine_name=self.routine.name,
-                slot=self.slot.value,
-                started_at=self.engine.started_at,
-            )
-        )
         self.app.app_suspend_signal.subscribe(self, self._on_app_suspend)
         self._apply(self.engine.advance())
 
@@ -259,6 +252,8 @@ class RunScreen(Screen[Status | None]):
         phase_changed = False
         if self.cues is not None:
             self.cues.play_events(update.events, last_part=update.snapshot.next_title is None)
+        if update.snapshot.begun and not self._recording:
+            self._begin_recording()
         for event in update.events:
             if isinstance(event, PhaseStarted):
                 phase_changed = True
@@ -275,7 +270,7 @@ class RunScreen(Screen[Status | None]):
         self.snapshot = update.snapshot
         now = self.engine.clock.monotonic()
         running = not update.snapshot.finished
-        if running and (phase_changed or now - self._last_checkpoint >= CHECKPOINT_EVERY):
+        if self._recording and running and (phase_changed or now - self._last_checkpoint >= CHECKPOINT_EVERY):
             self._last_checkpoint = now
             self.recorder.checkpoint(self.session_id, self.engine.checkpoint())
         self._schedule()
@@ -292,7 +287,22 @@ class RunScreen(Screen[Status | None]):
             elif before.paused and not after.paused:
                 self.trace.write("@resume")
 
+    def _begin_recording(self) -> None:
+        """The session is written when the user begins (not while they are still getting ready)."""
+        self._recording = True
+        self.recorder.start(
+            SessionStart(
+                id=self.session_id,
+                routine_id=self.routine.id,
+                routine_name=self.routine.name,
+                slot=self.slot.value,
+                started_at=self.engine.started_at,
+            )
+        )
+
     def _record_finish(self, status: Status) -> None:
+        if not self._recording:
+            return  # stopped while still getting ready: nothing was begun, nothing to record
         self.recorder.finish(self.session_id, status, self.engine.clock.wall(), self.engine.checkpoint())
 
     def _gap_answered(self, count: bool | None) -> None:
@@ -406,6 +416,10 @@ class RunScreen(Screen[Status | None]):
     def action_quit_session(self) -> None:
         snapshot = self.snapshot
         if snapshot is None or snapshot.finished:
+            self.close()
+            return
+        if not snapshot.begun:  # still getting ready: nothing is lost, nothing to ask or record
+            self.stop_session()
             self.close()
             return
         self.app.push_screen(quit_question(format_duration(snapshot.active_seconds)), self._quit_answered)
