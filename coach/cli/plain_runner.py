@@ -111,9 +111,10 @@ def run_plain(
         if update.snapshot.begun and not recording:
             recorder.start(session)
             recording = True
-        if recording and (changed or engine.clock.monotonic() - last_checkpoint >= checkpoint_every):
-            recorder.checkpoint(session.id, engine.checkpoint())
-            last_checkpoint = engine.clock.monotonic()
+        if changed or engine.clock.monotonic() - last_checkpoint >= checkpoint_every:
+            if recording:
+                recorder.checkpoint(session.id, engine.checkpoint())
+            last_checkpoint = engine.clock.monotonic()  # also while getting ready: the next wake stays ahead
         return update.snapshot
 
     try:
