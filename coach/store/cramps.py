@@ -26,7 +26,6 @@ from coach.diary import (
     compute_insights,
     make_entry,
 )
-from coach.problems import CoachError
 from coach.store.connection import write_transaction
 from coach.store.records import parse_iso, to_iso, utc_key
 from coach.streaks import SLOT_BITS
@@ -39,7 +38,6 @@ _INSERT_CRAMP = (
     "INSERT INTO cramps (id, cramp_at, cramp_utc, day, leg, muscle, severity, trigger, note, logged_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"
 )
-MIN_ID_PREFIX = 4
 
 
 class CrampDiary:
@@ -120,19 +118,11 @@ class CrampDiary:
 
     def find(self, id_or_prefix: str) -> CrampEntry:
         """One entry by id or by the start of its id (as `coach cramp list` shows it); CoachError otherwise."""
-        prefix = id_or_prefix.strip().lower()
-        if len(prefix) < MIN_ID_PREFIX:
-            raise CoachError(f"give at least {MIN_ID_PREFIX} characters of the cramp's id, not {id_or_prefix!r}")
+        from coach.store.store import row_by_id_prefix
+
         with self.store._connection() as connection:
-            rows = connection.execute(
-                f"SELECT {CRAMP_COLUMNS} FROM cramps WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
-                (prefix, prefix + "~"),
-            ).fetchall()
-        if not rows:
-            raise CoachError(f"no cramp with id {id_or_prefix!r}; `coach cramp list` shows the ids")
-        if len(rows) > 1:
-            raise CoachError(f"more than one cramp id starts with {id_or_prefix!r}; give more of it")
-        return _entry(rows[0])
+            row = row_by_id_prefix(connection, "cramps", CRAMP_COLUMNS, id_or_prefix, "cramp", "coach cramp list")
+        return _entry(row)
 
     def count(self) -> int:
         """How many cramps are in the diary."""
@@ -277,25 +267,17 @@ CRAMP_OPTIONAL: tuple[str, ...] = ("day", "trigger", "note", "logged_at")
 
 def cramps_json(entries: Iterable[CrampEntry]) -> str:
     """Cramps as a JSON array of {"cramp_at", "id", "day", ...} items, oldest first as given (importable)."""
-    import json
+    from coach.store.exchange import json_array
 
-    return json.dumps([entry.to_json() for entry in entries], indent=2, ensure_ascii=False) + "\n"
+    return json_array(entries)
 
 
 def cramps_csv(entries: Iterable[CrampEntry]) -> str:
     """Cramps as CSV with the JSON export's keys as columns; empty cells for missing values."""
-    import csv
-    import io
-
     from coach.diary import CRAMP_FIELDS
+    from coach.store.exchange import csv_table
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CRAMP_FIELDS)
-    for entry in entries:
-        data = entry.to_json()
-        writer.writerow(["" if data[key] is None else data[key] for key in CRAMP_FIELDS])
-    return buffer.getvalue()
+    return csv_table(entries, CRAMP_FIELDS)
 
 
 def cramp_from_item(

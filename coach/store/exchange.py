@@ -20,11 +20,11 @@ import json
 import math
 import uuid
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from coach.day import local_day
 from coach.diary import CrampEntry
@@ -37,6 +37,13 @@ MAX_PROBLEMS = 100
 ACTIVE_SLACK_SECONDS = 60.0
 """How much active time may exceed the wall-clock length of a session (clocks of other tools differ a little)."""
 
+
+class Exportable(Protocol):
+    """Anything the export writes: it knows its own JSON form."""
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
 SESSION_REQUIRED = ("id", "routine", "slot", "started_at", "ended_at", "status", "active_seconds")
 SESSION_OPTIONAL = ("routine_name", "day", "cycles_done", "note", "discomfort")
 REST_DAY_KEYS = ("rest_day", "note")
@@ -45,35 +52,40 @@ REST_DAY_KEYS = ("rest_day", "note")
 # -- export ----------------------------------------------------------------------------------------------------
 
 
+def json_array(items: Iterable[Exportable]) -> str:
+    """Sessions, rest days or cramps as the indented JSON array the export writes (and import reads)."""
+    return json.dumps([item.to_json() for item in items], indent=2, ensure_ascii=False) + "\n"
+
+
+def csv_table(items: Iterable[Exportable], fields: Sequence[str]) -> str:
+    """The same items as CSV: the JSON keys as columns, a header row, empty cells for missing values."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(fields)
+    for item in items:
+        data = item.to_json()
+        writer.writerow(["" if data.get(key) is None else data[key] for key in fields])
+    return buffer.getvalue()
+
+
 def sessions_json(sessions: Iterable[SessionRecord]) -> str:
     """The JSON contract array, indented, ending with a newline."""
-    return json.dumps([record.to_json() for record in sessions], indent=2, ensure_ascii=False) + "\n"
+    return json_array(sessions)
 
 
 def sessions_csv(sessions: Iterable[SessionRecord]) -> str:
-    """The same columns as the JSON export, with a header row; empty cells for missing values."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(EXPORT_FIELDS)
-    for record in sessions:
-        data = record.to_json()
-        writer.writerow(["" if data[key] is None else data[key] for key in EXPORT_FIELDS])
-    return buffer.getvalue()
+    """The same columns as the JSON export, with a header row."""
+    return csv_table(sessions, EXPORT_FIELDS)
 
 
 def rest_days_json(rest_days: Iterable[RestDay]) -> str:
     """Rest days as a JSON array of {"rest_day", "note"} items (importable like sessions)."""
-    return json.dumps([rest.to_json() for rest in rest_days], indent=2, ensure_ascii=False) + "\n"
+    return json_array(rest_days)
 
 
 def rest_days_csv(rest_days: Iterable[RestDay]) -> str:
     """Rest days as CSV with the columns rest_day, note."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(REST_DAY_KEYS)
-    for rest in rest_days:
-        writer.writerow([rest.day.isoformat(), rest.note])
-    return buffer.getvalue()
+    return csv_table(rest_days, REST_DAY_KEYS)
 
 
 # -- import ----------------------------------------------------------------------------------------------------

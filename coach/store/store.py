@@ -216,19 +216,9 @@ class Store:
 
     def find(self, id_or_prefix: str) -> SessionRecord:
         """One session by id or by the start of its id (as `coach history` shows it); CoachError otherwise."""
-        prefix = id_or_prefix.strip().lower()
-        if len(prefix) < 4:
-            raise CoachError(f"give at least 4 characters of the session id, not {id_or_prefix!r}")
         with self._connection() as connection:
-            rows = connection.execute(
-                f"SELECT {SESSION_COLUMNS} FROM sessions WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
-                (prefix, prefix + "~"),
-            ).fetchall()
-        if not rows:
-            raise CoachError(f"no session with id {id_or_prefix!r}; `coach history` shows the ids")
-        if len(rows) > 1:
-            raise CoachError(f"more than one session id starts with {id_or_prefix!r}; give more of it")
-        return _record(rows[0])
+            row = row_by_id_prefix(connection, "sessions", SESSION_COLUMNS, id_or_prefix, "session", "coach history")
+        return _record(row)
 
     def count(self) -> int:
         """How many sessions are recorded."""
@@ -397,6 +387,28 @@ class Store:
 
 
 # -- helpers -------------------------------------------------------------------------------------------------
+
+
+MIN_ID_PREFIX = 4
+"""The shortest start of an id a command accepts (ids are UUIDs; lists show their first 8 characters)."""
+
+
+def row_by_id_prefix(
+    connection: sqlite3.Connection, table: str, columns: str, id_or_prefix: str, what: str, listing: str
+) -> Sequence[object]:
+    """The one row whose id starts with `id_or_prefix`; CoachError naming `what` and the `listing` command that
+    shows the ids when there is none, or more than one."""
+    prefix = id_or_prefix.strip().lower()
+    if len(prefix) < MIN_ID_PREFIX:
+        raise CoachError(f"give at least {MIN_ID_PREFIX} characters of the {what}'s id, not {id_or_prefix!r}")
+    rows = connection.execute(
+        f"SELECT {columns} FROM {table} WHERE id >= ? AND id < ? ORDER BY id LIMIT 2", (prefix, prefix + "~")
+    ).fetchall()
+    if not rows:
+        raise CoachError(f"no {what} with id {id_or_prefix!r}; `{listing}` shows the ids")
+    if len(rows) > 1:
+        raise CoachError(f"more than one {what} id starts with {id_or_prefix!r}; give more of it")
+    return rows[0]  # type: ignore[no-any-return]
 
 
 def _has_rows(connection: sqlite3.Connection, table: str) -> bool:
