@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
@@ -76,7 +76,7 @@ class CopyRoutineDialog(CurrentRow, ModalScreen[str | None]):
         return cast("CoachApp", self.app)
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog form-dialog"):
+        with VerticalScroll(classes="dialog form-dialog"):  # a small window scrolls the form, buttons too
             yield Static(literal(f"Make {self.routine.name} yours"), classes="dialog-title")
             yield Static(
                 Text("A copy with your own numbers goes into your routines folder; the original stays as it is."),

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from coach.diary import CrampEntry
     from coach.ui.app import CoachApp
 
-WHEN = ("now", "last-night", "at")
+NARROW = 86
+"""Below this width the choices are stacked."""
 DEFAULT_LEG, DEFAULT_MUSCLE, DEFAULT_SEVERITY = "both", "calf", 5
 """As `coach cramp` offers when there is no previous entry."""
 
@@ -50,9 +51,9 @@ class CrampDialog(CurrentRow, ModalScreen["CrampEntry | None"]):
         return cast("CoachApp", self.app)
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog form-dialog"):
+        with VerticalScroll(classes="dialog form-dialog"):  # a small window scrolls the form, buttons too
             yield Static(Text("Log a cramp"), classes="dialog-title")
-            with VerticalScroll(classes="form"):
+            with Vertical(classes="form"):
                 with Horizontal(classes="form-row"):
                     yield Label("When", classes="form-label")
                     yield Choice(
@@ -92,6 +93,10 @@ class CrampDialog(CurrentRow, ModalScreen["CrampEntry | None"]):
     def on_mount(self) -> None:
         self.query_one("#cramp-when", Choice).focus()
         self._show_when()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A narrow window: the choices stacked, one a line, so that none is cut off at the right."""
+        self.set_class(event.size.width < NARROW, "-narrow")
 
     # -- choosing ------------------------------------------------------------------------------------------------
 
