@@ -44,6 +44,10 @@ def coach_commands() -> type[Provider]:
     return CoachCommands
 
 
+HARD_EXIT_AFTER = 5.0
+"""Seconds an orderly exit after SIGTERM may take before the process leaves anyway (history flushed first)."""
+
+
 class CoachApp(App[None]):
     """coach's full-screen app. Its dependencies come in through `AppContext`; it keeps no state of its own."""
 
@@ -131,9 +135,28 @@ class CoachApp(App[None]):
         self.exit()
 
     def _on_signal(self, number: int) -> None:
-        """SIGTERM/SIGHUP: record a running session as partial, then exit 128+N like a shell would report."""
+        """SIGTERM/SIGHUP: record a running session as partial, then exit 128+N like a shell would report.
+
+        After SIGHUP the terminal is gone: Textual's orderly shutdown would write to it and can block for ever
+        (seen with Textual 8.2.8: the process lived on after its tmux pane closed). So the history is flushed and
+        the process leaves at once. After SIGTERM the terminal is restored, with the same hard exit as a backstop.
+        """
+        import signal
+        import threading
+
         self._stop_running_sessions()
-        self.exit(return_code=128 + number)
+        code = 128 + number
+
+        def leave_now() -> None:
+            self.flush_history()
+            os._exit(code)
+
+        if number == signal.SIGHUP:
+            leave_now()
+        self.exit(return_code=code)
+        backstop = threading.Timer(HARD_EXIT_AFTER, leave_now)
+        backstop.daemon = True  # an orderly exit does not wait for it
+        backstop.start()
 
     def wait_for_ended_sessions(self) -> None:
         """Called by a thread worker before it reads history: the sessions already closed are written by then

@@ -173,3 +173,22 @@ def test_a_session_run_to_its_end_closes_with_q(terminal: Terminal) -> None:
     assert terminal.exit_status() == 0
     [session] = history_json(terminal)
     assert (session["routine"], session["status"]) == ("quick", "completed")
+
+
+def test_closing_the_terminal_mid_session_ends_coach_and_keeps_the_session(terminal: Terminal) -> None:
+    """SIGHUP (the window closed): coach records the session as partial and ends; it never lingers on a dead tty."""
+    terminal.start("run", "foot-soak")
+    terminal.wait_for("Prepare the water")
+    shell = int(terminal.tmux("list-panes", "-t", "e2e", "-F", "#{pane_pid}").stdout.split()[0])
+    terminal.keys("Enter")
+    terminal.wait_for(lambda screen: "SOAK" in screen)
+    time.sleep(1.2)
+    coach = subprocess.run(["pgrep", "-P", str(shell)], capture_output=True, text=True).stdout.split()
+    assert coach, "coach is not running in the window"
+    terminal.close()  # the window and its terminal are gone: SIGHUP
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{coach[0]}").exists():
+        assert time.monotonic() < deadline, "coach lived on after its terminal closed"
+        time.sleep(0.05)
+    [session] = history_json(terminal)
+    assert session["status"] == "partial" and session["active_seconds"] > 1
