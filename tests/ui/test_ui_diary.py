@@ -213,3 +213,28 @@ async def test_insights_show_the_doctor_warning_when_cramps_are_frequent(clock: 
         doctor = [w for w in app.screen.query(".insight") if DOCTOR in str(w.render())]
         assert len(doctor) == 1 and doctor[0].has_class("-doctor")  # set apart (bold, warning colour)
         assert f"Read the two columns side by side: {ASSOCIATION}." in text  # no comparison: said anyway
+
+
+async def test_a_narrow_window_stacks_the_choices(clock: FakeClock, data_dir: Path) -> None:
+    app = build_app(clock, data_dir)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "At (t)" in text and "both" in text and "thigh" in text  # nothing cut off at the right
+        await pilot.press("l", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+    assert len(diary_entries(data_dir)) == 1
+
+
+async def test_the_palette_offers_nothing_over_the_dialog(clock: FakeClock, data_dir: Path) -> None:
+    app = build_app(clock, data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c", "ctrl+p", *"log")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        prompts = [str(option.prompt).split("\n")[0] for option in app.screen.query_one(CommandList).options]
+        assert "Log cramp" not in prompts, prompts  # a second dialog over the first would lose the first
+        await pilot.press("escape")
+        assert isinstance(app.screen, CrampDialog)

@@ -84,10 +84,10 @@ class HistoryScreen(Screen[None]):
         table.add_columns("date", "slot", "routine", "length", "status", "note")
         table.focus()  # the arrows pick the session that `a` notes (they scrolled the page instead)
         self.load()
-        self.load_insights()
 
     def on_screen_resume(self) -> None:
-        self.load_insights()  # a cramp logged from the palette over this screen shows at once
+        """Shown, first or again: a cramp logged from the palette over this screen shows at once."""
+        self.load_insights()
 
     @work(thread=True, exclusive=True, group="history")
     def load(self) -> None:
