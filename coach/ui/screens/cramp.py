@@ -39,7 +39,10 @@ class CrampDialog(CurrentRow, ModalScreen["CrampEntry | None"]):
         Binding("n", "when('now')", "Now", id="cramp-now", show=False),
         Binding("l", "when('last-night')", "Last night", id="cramp-last-night", show=False),
         Binding("t", "when('at')", "At a time", id="cramp-at", show=False),
-        *(Binding(str(digit), f"severity({digit})", "How bad", show=False) for digit in range(10)),
+        *(
+            Binding(str(digit), f"severity({digit})", "How bad", id=f"cramp-severity-{digit}", show=False)
+            for digit in range(10)
+        ),
     ]
 
     def __init__(self) -> None:
