@@ -187,15 +187,20 @@ def make_app(
 
     loaded = load_settings()
     folder = resolve_data_dir(data_dir)
-    hour = loaded.settings.day_start_hour
+
+    def hour() -> int:
+        return context.settings.day_start_hour
+
     context = AppContext(
         catalog=catalog or load_catalog(),
         settings=loaded.settings,
         clock=clock or SystemClock(),
         data_dir=folder,
-        today_view=lambda planned, now: _store(folder, hour, now).today_view(planned, _day(now, hour)),
-        history_view=lambda planned, now: _store(folder, hour, now).history_view(planned, _day(now, hour)),
-        open_recorder=lambda on_problem: open_recorder(folder, day_start_hour=hour, on_problem=on_problem),
+        # The hour is read at each call (late binding of `context`): a change saved in the settings screen applies
+        # to the plan, the history and the next session at once.
+        today_view=lambda planned, now: _store(folder, hour(), now).today_view(planned, _day(now, hour())),
+        history_view=lambda planned, now: _store(folder, hour(), now).history_view(planned, _day(now, hour())),
+        open_recorder=lambda on_problem: open_recorder(folder, day_start_hour=hour(), on_problem=on_problem),
         settings_problems=[str(problem) for problem in loaded.problems],
     )
     return CoachApp(context, start_with=routine, slot=slot)

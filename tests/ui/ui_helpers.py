@@ -72,11 +72,14 @@ async def advance(pilot: Pilot[None], clock: FakeClock, seconds: float, step: fl
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Let thread workers (history reads) finish and their results reach the screen."""
-    for _ in range(3):
+    """Let thread workers (history reads) finish and their results reach the screen: a worker may start another
+    (a saved note reloads the history), so wait until a round starts no new one."""
+    for _ in range(20):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+        await pilot.pause()
+        if not any(worker.is_running for worker in pilot.app.workers):
+            break
 
 
 def digits(app: CoachApp) -> str:

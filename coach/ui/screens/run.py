@@ -7,6 +7,7 @@ While paused or waiting for the user, no timer runs at all.
 
 from __future__ import annotations
 
+import math
 import uuid
 from dataclasses import dataclass
 
@@ -30,7 +31,7 @@ from coach.engine import (
     Update,
     clock_text,
 )
-from coach.engine.snapshot import PhaseKind
+from coach.engine.snapshot import Block, PhaseKind
 from coach.recording import Recorder, SessionStart, Status
 from coach.routines.durations import format_duration
 from coach.routines.model import Routine, Slot
@@ -72,6 +73,24 @@ class RunView:
     hint: str
 
 
+def coarse_time(seconds: float) -> str:
+    """Time for the lines under the countdown: whole minutes while two or more are left ("12 min"), then M:SS.
+
+    The big digits carry the seconds; the lines around them change once a minute, so a countdown costs one
+    widget's repaint a second, not four."""
+    if seconds >= 120:
+        return f"{math.ceil(seconds / 60 - 1e-9)} min"
+    return clock_text(seconds)
+
+
+def block_note(block: Block) -> str:
+    """The rule of a ranged part as it stands: "you may move on in 9 min · ends by itself at 14:56"."""
+    wait = coarse_time(block.low - block.elapsed)
+    first = "you may move on now" if block.may_move_on else f"you may move on in {wait}"
+    last = " (last round)" if block.is_group and block.last_round else ""
+    return f"{first} · ends by itself at {clock_text(block.ends_at)}{last}"
+
+
 def run_view(snapshot: Snapshot, routine: Routine) -> RunView:
     """What to show for a snapshot: plain strings, so the screen can compare and the tests can read them."""
     phase = snapshot.phase
@@ -108,10 +127,15 @@ def run_view(snapshot: Snapshot, routine: Routine) -> RunView:
     block = snapshot.block
     rep_parts = [snapshot.progress.rep_text] if snapshot.progress.rep_text else []
     if block is not None:
-        rep_parts.append(block.note)
+        rep_parts.append(block_note(block))
     progress = snapshot.progress
-    left_min, left_max = clock_text(progress.left_min), clock_text(progress.left_max)
-    left = f"{left_min} left" if left_min == left_max else f"{left_min}–{left_max} left"
+    left_min, left_max = coarse_time(progress.left_min), coarse_time(progress.left_max)
+    if left_min == left_max:
+        left = f"{left_min} left"
+    elif left_min.endswith(" min") and left_max.endswith(" min"):
+        left = f"{left_min.removesuffix(' min')}–{left_max} left"  # "12–17 min left"
+    else:
+        left = f"{left_min}–{left_max} left"
     if snapshot.waiting:
         hint = "Press Enter when you are ready."
     elif snapshot.may_move_on and block is not None and not block.is_group and snapshot.next_title is None:
@@ -180,10 +204,12 @@ class RunScreen(Screen[Status | None]):
         Binding("ctrl+z", "suspend", "Suspend", id="suspend", show=False),
     ]
 
-    snapshot: reactive[Snapshot | None] = reactive(None, init=False)
-    controls: reactive[Controls | None] = reactive(None, bindings=True, init=False)
+    # repaint=False: the screen draws nothing itself; a repaint of it would redraw the whole terminal every second
+    # (the watchers update the widgets that show what changed).
+    snapshot: reactive[Snapshot | None] = reactive(None, init=False, repaint=False)
+    controls: reactive[Controls | None] = reactive(None, bindings=True, init=False, repaint=False)
     """What the keys can do now: the footer is refreshed when this changes, not on every shown second."""
-    reminder: reactive[str] = reactive("", init=False)
+    reminder: reactive[str] = reactive("", init=False, repaint=False)
     """The step's latest reminder (top up the water), shown until the next step: the bells alone say nothing."""
 
     def __init__(self, routine: Routine, engine: SessionEngine, recorder: Recorder, slot: Slot) -> None:
@@ -330,7 +356,7 @@ class RunScreen(Screen[Status | None]):
             self.query_one("#run-digits", Digits).update(view.digits)
             if view.digits and self.trace:
                 self.trace.write(view.digits)
-        fraction = round(view.fraction, 3)
+        fraction = round(view.fraction * 200) / 200  # finer than the bar can draw would only cost repaints
         if self._shown.get("#run-progress") != fraction:
             self._shown["#run-progress"] = fraction
             self.query_one("#run-progress", ProgressBar).update(progress=fraction)
@@ -340,10 +366,15 @@ class RunScreen(Screen[Status | None]):
         self.set_class(bool(reminder), "-reminder")
 
     def _show(self, selector: str, text: str) -> None:
-        """Update a Static only when its text changes (literal text: names are never read as markup)."""
-        if self._shown.get(selector) != text:
+        """Update a Static only when its text changes (literal text: names are never read as markup).
+
+        A text of the same length as before ("14:59 left" after "15:00 left") wraps the same, so it is repainted
+        without a layout of the whole screen: the countdown's seconds cost a repaint, not a relayout."""
+        before = self._shown.get(selector)
+        if before != text:
             self._shown[selector] = text
-            self.query_one(selector, Static).update(literal(text))
+            same_size = isinstance(before, str) and len(before) == len(text)
+            self.query_one(selector, Static).update(literal(text), layout=not same_size)
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT, "-tiny")

@@ -269,12 +269,8 @@ class SettingsScreen(CurrentRow, Screen[None]):
         self.app.call_from_thread(self.saved, settings)
 
     def saved(self, settings: Settings) -> None:
-        before = self.coach.context.settings
-        self.coach.context.settings = settings
-        message = "Saved in settings.toml."
-        if settings.day_start_hour != before.day_start_hour:
-            message += " Today's plan and history use the new day-start hour from the next start of coach."
-        self.notify(message, title="Settings", timeout=8, markup=False)
+        self.coach.context.settings = settings  # the plan, history and next session read it from here
+        self.notify("Saved in settings.toml.", title="Settings", timeout=8, markup=False)
         self.app.pop_screen()
 
 
