@@ -19,7 +19,7 @@ from textual.containers import Center, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Digits, Footer, ProgressBar, Static
+from textual.widgets import Digits, Footer, Static
 
 from coach.engine import (
     Finished,
@@ -39,6 +39,7 @@ from coach.ui.bench_trace import BenchTrace
 from coach.ui.cue_player import CuePlayer
 from coach.ui.screens.dialogs import quit_question, sleep_gap_question
 from coach.ui.text import literal
+from coach.ui.widgets.session_bar import SessionBar
 
 WAKE_SLACK = 0.002
 """Wake this long after a boundary, so the engine's reading is surely past it."""
@@ -239,7 +240,7 @@ class RunScreen(Screen[Status | None]):
             yield Static(id="run-reminder")
             yield Static(id="run-rep")
             with Center(id="run-progress-row"):
-                yield ProgressBar(total=1.0, show_eta=False, show_percentage=False, id="run-progress")
+                yield SessionBar(total=1.0, show_eta=False, show_percentage=False, id="run-progress")
             yield Static(id="run-left")
             yield Static(id="run-next")
             yield Static(id="run-hint")
@@ -359,7 +360,7 @@ class RunScreen(Screen[Status | None]):
         fraction = round(view.fraction * 200) / 200  # finer than the bar can draw would only cost repaints
         if self._shown.get("#run-progress") != fraction:
             self._shown["#run-progress"] = fraction
-            self.query_one("#run-progress", ProgressBar).update(progress=fraction)
+            self.query_one("#run-progress", SessionBar).update(progress=fraction)
 
     def watch_reminder(self, reminder: str) -> None:
         self._show("#run-reminder", reminder)
