@@ -57,11 +57,11 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
         if type(value) is not expected:
             problems.append(document.problem((key,), f"{key} must be {_kind(expected)}"))
             continue
-        if key == "day_start_hour" and not 0 <= value <= 12:  # type: ignore[operator]
+        if key == "day_start_hour" and not 0 <= value <= 12:
             problems.append(document.problem((key,), "day_start_hour must be an hour from 0 to 12"))
             continue
         if key == "lengths":
-            bad = _bad_lengths(value)  # type: ignore[arg-type]
+            bad = _bad_lengths(value)
             for routine_id, message in bad:
                 problems.append(document.problem((key, routine_id), f"lengths.{routine_id}: {message}"))
             if bad:

@@ -291,7 +291,6 @@ def cramp_from_item(
     """Check one import item with a "cramp_at" key; each problem goes to `bad(key, message)` (key None: the
     item as a whole), located by the caller. None when anything is wrong. With `now`, a cramp after it is a
     problem (the diary records what happened)."""
-    import uuid
 
     from coach.day import local_day
     from coach.diary import choices
@@ -309,13 +308,11 @@ def cramp_from_item(
         problem(None, f"this cramp lacks {names}")
     cramp_id = ""
     if "id" in item:
-        value = item["id"]
-        try:
-            cramp_id = str(uuid.UUID(value)) if isinstance(value, str) else ""
-        except ValueError:
-            cramp_id = ""
+        from coach.store.exchange import uuid_text
+
+        cramp_id = uuid_text(item["id"])
         if not cramp_id:
-            problem("id", f'"id" must be a UUID string, not {show(value)}')
+            problem("id", f'"id" must be a UUID string, not {show(item["id"])}')
     cramp_at = _moment(item, "cramp_at", problem, show, nullable=False)
     if cramp_at is not None and now is not None and cramp_at > now:
         problem("cramp_at", f'"cramp_at" {cramp_at.isoformat()} is in the future; the diary records what happened')

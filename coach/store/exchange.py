@@ -52,6 +52,14 @@ REST_DAY_KEYS = ("rest_day", "note")
 # -- export ----------------------------------------------------------------------------------------------------
 
 
+def uuid_text(value: object) -> str:
+    """The canonical form of a UUID string, or "" when `value` is not one (an import problem to report)."""
+    try:
+        return str(uuid.UUID(value)) if isinstance(value, str) else ""
+    except ValueError:
+        return ""
+
+
 def json_array(items: Iterable[Exportable]) -> str:
     """Sessions, rest days or cramps as the indented JSON array the export writes (and import reads)."""
     return json.dumps([item.to_json() for item in items], indent=2, ensure_ascii=False) + "\n"
@@ -273,13 +281,9 @@ class _Checker:
 
         session_id = ""
         if "id" in item:
-            value = item["id"]
-            try:
-                session_id = str(uuid.UUID(value)) if isinstance(value, str) else ""
-            except ValueError:
-                session_id = ""
+            session_id = uuid_text(item["id"])
             if not session_id:
-                bad("id", f'"id" must be a UUID string, not {_show(value)}')
+                bad("id", f'"id" must be a UUID string, not {_show(item["id"])}')
         routine = item.get("routine")
         if "routine" in item and (not isinstance(routine, str) or not routine.strip()):
             bad("routine", f'"routine" must be a routine id (a non-empty string), not {_show(routine)}')
