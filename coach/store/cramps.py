@@ -28,6 +28,7 @@ from coach.diary import (
 )
 from coach.store.connection import write_transaction
 from coach.store.records import parse_iso, to_iso, utc_key
+from coach.store.store import day_filters
 from coach.streaks import SLOT_BITS
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ class CrampDiary:
         newest_first: bool = True,
     ) -> list[CrampEntry]:
         """Entries by coach day, newest first unless asked otherwise (the latest `limit` either way)."""
-        clauses, params = _day_range(since, until)
+        clauses, params = day_filters(since=since, until=until)
         order = "DESC" if newest_first else "ASC"
         if limit is not None and not newest_first:
             # The latest `limit`, then turned oldest first.
@@ -217,16 +218,6 @@ def _merged(ranges: list[tuple[date, date]]) -> list[tuple[date, date]]:
     return merged
 
 
-def _day_range(since: date | None, until: date | None) -> tuple[str, list[object]]:
-    clauses: list[str] = []
-    params: list[object] = []
-    if since is not None:
-        clauses.append("day >= ?")
-        params.append(since.isoformat())
-    if until is not None:
-        clauses.append("day <= ?")
-        params.append(until.isoformat())
-    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
 def _row(entry: CrampEntry) -> tuple[object, ...]:

@@ -199,7 +199,7 @@ class Store:
         include_running: bool = True,
     ) -> list[SessionRecord]:
         """Sessions by coach day and routine id, newest first unless asked otherwise."""
-        where, params = _filters(since=since, until=until, routine=routine, include_running=include_running)
+        where, params = day_filters(since=since, until=until, routine=routine, include_running=include_running)
         order = "DESC" if newest_first else "ASC"
         sql = f"SELECT {SESSION_COLUMNS} FROM sessions {where} ORDER BY started_utc {order}, id {order}"
         if limit is not None:
@@ -310,7 +310,7 @@ class Store:
         with self._connection() as connection:
             connection.execute("BEGIN")
             report = _streaks(connection, planned, today)
-            where, params = _filters(since=today, until=today)
+            where, params = day_filters(since=today, until=today)
             rows = connection.execute(
                 f"SELECT {SESSION_COLUMNS} FROM sessions {where} ORDER BY started_utc", params
             ).fetchall()
@@ -416,13 +416,14 @@ def _has_rows(connection: sqlite3.Connection, table: str) -> bool:
     return bool(exists) and connection.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None
 
 
-def _filters(
+def day_filters(
     *,
     since: date | None = None,
     until: date | None = None,
     routine: str | None = None,
     include_running: bool = True,
 ) -> tuple[str, list[object]]:
+    """A WHERE clause (or "") and its parameters: by coach day, routine, and without running sessions."""
     clauses: list[str] = []
     params: list[object] = []
     if since is not None:
