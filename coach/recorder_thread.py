@@ -25,16 +25,21 @@ class ThreadedRecorder:
         self._factory = factory
         self._calls: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._work, name="coach-recorder", daemon=True)
-        self._thread.start()
+        """Started by the first write, so opening the store never competes with the run screen's first frame."""
 
     def start(self, session: SessionStart) -> None:
-        self._calls.put(lambda recorder: recorder.start(session))
+        self._put(lambda recorder: recorder.start(session))
 
     def checkpoint(self, session_id: str, checkpoint: Checkpoint) -> None:
-        self._calls.put(lambda recorder: recorder.checkpoint(session_id, checkpoint))
+        self._put(lambda recorder: recorder.checkpoint(session_id, checkpoint))
 
     def finish(self, session_id: str, status: Status, ended_at: datetime, checkpoint: Checkpoint) -> None:
-        self._calls.put(lambda recorder: recorder.finish(session_id, status, ended_at, checkpoint))
+        self._put(lambda recorder: recorder.finish(session_id, status, ended_at, checkpoint))
+
+    def _put(self, call: Callable[[Recorder], None]) -> None:
+        self._calls.put(call)
+        if self._thread.ident is None:
+            self._thread.start()
 
     def close(self, timeout: float = 10.0) -> bool:
         """Wait until every queued write is done (at most `timeout` seconds); True when all were written."""
