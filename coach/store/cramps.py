@@ -218,8 +218,6 @@ def _merged(ranges: list[tuple[date, date]]) -> list[tuple[date, date]]:
     return merged
 
 
-
-
 def _row(entry: CrampEntry) -> tuple[object, ...]:
     return (
         entry.id,

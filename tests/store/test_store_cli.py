@@ -44,7 +44,11 @@ def test_an_empty_history_says_so_kindly(capsys: pytest.CaptureFixture[str]) -> 
     code, out, _ = run(capsys, "streaks", "--json")
     report = json.loads(out)
     assert code == 0 and report["day_plan"] == {
-        "current": 0, "longest": 0, "kept_today": False, "rate_7": None, "rate_30": None
+        "current": 0,
+        "longest": 0,
+        "kept_today": False,
+        "rate_7": None,
+        "rate_30": None,
     }
     assert run(capsys, "status")[:2] == (0, "☀· ☾· 🛁· 0d\n")
     assert run(capsys, "status", "--ascii")[:2] == (0, "M:todo E:todo B:todo streak 0\n")
@@ -284,8 +288,10 @@ STATUS_TIMER = textwrap.dedent(
 def test_status_imports_neither_textual_nor_rich(tmp_path: Path) -> None:
     data = tmp_path / "data"
     open_store(data, day_start_hour=4).insert_sessions(
-        [session(date(2020, 1, 1) + timedelta(days=n // 3), ("morning", "evening", "bedtime")[n % 3])
-         for n in range(5000)]
+        [
+            session(date(2020, 1, 1) + timedelta(days=n // 3), ("morning", "evening", "bedtime")[n % 3])
+            for n in range(5000)
+        ]
     )
     env = subprocess_env(data)
     timings = []
@@ -353,6 +359,7 @@ def test_store_modules_never_import_textual_or_rich() -> None:
         "import sys\nimport coach.store.store, coach.store.recorder, coach.store.exchange, coach.store.backups\n"
         "import coach.streaks\nprint(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'rich'}))"
     )
-    result = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, check=True,
-                            env=subprocess_env(Path("/nonexistent")))
+    result = subprocess.run(
+        [PYTHON, "-c", code], capture_output=True, text=True, check=True, env=subprocess_env(Path("/nonexistent"))
+    )
     assert result.stdout.strip() == "[]"

@@ -84,8 +84,9 @@ def test_four_imports_two_readers_and_a_running_session_at_once(tmp_path: Path) 
     commands += [[PYTHON, str(scripts["reader"]), str(data)] for _ in range(2)]
     commands.append([PYTHON, str(scripts["soak"]), str(data)])
     processes = [
-        subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                         env=env)
+        subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
         for command in commands
     ]
     for process in processes:
@@ -147,8 +148,13 @@ def test_eight_coaches_creating_the_history_at_the_same_instant_all_succeed(tmp_
         data = tmp_path / f"data-{round_number}"
         go = time.time() + 1.0
         processes = [
-            subprocess.Popen([PYTHON, str(script), str(data), str(go)], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, env=subprocess_env(data))
+            subprocess.Popen(
+                [PYTHON, str(script), str(data), str(go)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=subprocess_env(data),
+            )
             for _ in range(8)
         ]
         for process in processes:

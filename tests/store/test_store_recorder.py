@@ -34,8 +34,9 @@ def start_of(session_id: str | None = None, started: datetime = STARTED, slot: s
 
 def recorder(data_dir: Path, problems: list[str] | None = None) -> HistoryRecorder:
     clock = SettableClock(STARTED)
-    return open_recorder(data_dir, on_problem=(problems.append if problems is not None else None), clock=clock,
-                         day_start_hour=4)
+    return open_recorder(
+        data_dir, on_problem=(problems.append if problems is not None else None), clock=clock, day_start_hour=4
+    )
 
 
 def test_start_writes_a_running_row_at_once(tmp_path: Path) -> None:
@@ -89,10 +90,13 @@ def test_a_running_row_left_by_a_dead_process_becomes_partial_at_its_last_checkp
     store = open_store(tmp_path, day_start_hour=4)
     record = session(date(2024, 5, 20), status=Status.RUNNING)
     checkpoint_at = record.started_at + timedelta(minutes=4)
-    store.insert_sessions([
-        record.__class__(**{**record.__dict__, "ended_at": None, "active_seconds": 230.0,
-                            "last_checkpoint_at": checkpoint_at})
-    ])
+    store.insert_sessions(
+        [
+            record.__class__(
+                **{**record.__dict__, "ended_at": None, "active_seconds": 230.0, "last_checkpoint_at": checkpoint_at}
+            )
+        ]
+    )
     assert store.get(record.id).status is Status.RUNNING  # type: ignore[union-attr]
     reopened = open_store(tmp_path, day_start_hour=4)
     recovered = reopened.get(record.id)

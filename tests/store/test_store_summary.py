@@ -44,12 +44,11 @@ def test_the_summary_follows_inserts_recordings_imports_and_changes(tmp_path: Pa
             session(date(2024, 3, 2), status=Status.PARTIAL),
         ]
     )
-    assert summary(store.path) == recomputed(store.path) == [
-        (date(2024, 3, 1).toordinal(), 5)
-    ]
+    assert summary(store.path) == recomputed(store.path) == [(date(2024, 3, 1).toordinal(), 5)]
     rec = open_recorder(tmp_path, day_start_hour=4)
-    start = SessionStart(str(uuid.uuid4()), "toe-exercises", "Toe exercises", "evening",
-                         datetime(2024, 3, 2, 18, 0, tzinfo=TZ))
+    start = SessionStart(
+        str(uuid.uuid4()), "toe-exercises", "Toe exercises", "evening", datetime(2024, 3, 2, 18, 0, tzinfo=TZ)
+    )
     rec.start(start)
     rec.checkpoint(start.id, Checkpoint("x", 100.0, 8))
     assert summary(store.path) == recomputed(store.path)  # running: not kept yet
