@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.plan import SLOT_LABELS, STATE_LABELS, SlotState, slots_today
@@ -57,17 +57,16 @@ class HomeScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
-        with Vertical(id="home"):
-            yield Static(Text("Today"), id="today-title", classes="section-title")
-            yield Vertical(id="slots")
-            with Horizontal(id="home-columns"):
-                with Vertical(id="routines-column"):
-                    yield Static(Text("Routines"), classes="section-title")
-                    yield OptionList(*self._routine_options(), id="routines")
-                with Vertical(id="streaks-column"):
-                    yield Static(Text("Streaks"), classes="section-title")
-                    yield Static(Text("…"), id="streaks")
+        # A flat tree, titles in the borders: every widget costs time before the first frame.
+        yield Static(Text("Today"), id="today-title")
+        yield Vertical(id="slots")
+        with Horizontal(id="home-columns"):
+            routines = OptionList(*self._routine_options(), id="routines")
+            routines.border_title = "Routines"
+            yield routines
+            streaks = Static(Text("…"), id="streaks")
+            streaks.border_title = "Streaks"
+            yield streaks
         yield Footer()
 
     def _routine_options(self) -> list[Option]:
@@ -83,10 +82,11 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#routines", OptionList).focus()
-        self.refresh_plan()
 
     def on_screen_resume(self) -> None:
-        self.refresh_plan()
+        """Shown first or again: read the plan once this frame is out (a thread started now would compete with the
+        first frame for the interpreter)."""
+        self.call_after_refresh(self.refresh_plan)
 
     def action_refresh(self) -> None:
         self.refresh_plan()
@@ -194,4 +194,5 @@ def _streak_text(report: StreakReport) -> Text:
         text.append(f"{label:<10}", style="bold")
         text.append(f"{streak.current:>3} {days:<5}")
         text.append(f" longest {streak.longest}\n", style="dim")
+    text.rstrip()
     return text

@@ -187,6 +187,16 @@ class Controls:
         )
 
 
+STATES = ("hold", "rest", "move", "soak", "wait", "paused", "finished")
+
+
+def state_classes(snapshot: Snapshot, view: RunView) -> dict[str, bool]:
+    """The screen's state classes (`-hold`, `-paused`, ...) for a snapshot: the stylesheet colours by them."""
+    classes = {f"-{state}": view.state == state for state in STATES}
+    classes["-waiting"] = snapshot.waiting
+    return classes
+
+
 class RunScreen(Screen[Status | None]):
     """Runs one session of a routine; dismissed with the final status when the user closes it."""
 
@@ -214,7 +224,12 @@ class RunScreen(Screen[Status | None]):
     """The step's latest reminder (top up the water), shown until the next step: the bells alone say nothing."""
 
     def __init__(self, routine: Routine, engine: SessionEngine, recorder: Recorder, slot: Slot) -> None:
-        super().__init__()
+        opening = engine.advance()
+        state = state_classes(opening.snapshot, run_view(opening.snapshot, routine))
+        # The first frame is styled for its state from the start: a class set after mounting restyles the screen.
+        super().__init__(classes=" ".join(name for name, on in state.items() if on))
+        self.set_reactive(RunScreen.controls, Controls.of(opening.snapshot))  # the footer is built once, right
+        self._opening = opening
         self.routine = routine
         self.engine = engine
         self.recorder = recorder
@@ -252,7 +267,7 @@ class RunScreen(Screen[Status | None]):
     def on_mount(self) -> None:
         self.cues = CuePlayer(self.app, self.app.context.settings)  # type: ignore[attr-defined]
         self.app.app_suspend_signal.subscribe(self, self._on_app_suspend)
-        self._apply(self.engine.advance())
+        self._apply(self._opening)
 
     # -- time -------------------------------------------------------------------------------------------------
 
@@ -342,9 +357,7 @@ class RunScreen(Screen[Status | None]):
             return
         self.controls = Controls.of(snapshot)
         view = run_view(snapshot, self.routine)
-        for state in ("hold", "rest", "move", "soak", "wait", "paused", "finished"):
-            self.set_class(view.state == state, f"-{state}")
-        self.set_class(snapshot.waiting, "-waiting")
+        self.update_classes(state_classes(snapshot, view))  # one restyle per change of state, not one per class
         self._show("#run-label", view.label)
         self._show("#run-title", view.title)
         self._show("#run-say", view.say)
