@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 APP_NAME = "coach"
+BUNDLED_PACKAGE_DIR = "bundled_routines"
+"""Where the wheel puts the top-level routines/ folder inside the package (hatch force-include)."""
 
 
 def config_dir() -> Path:
@@ -36,3 +38,11 @@ def user_routines_dir() -> Path:
 def settings_file() -> Path:
     """The user's settings.toml."""
     return config_dir() / "settings.toml"
+
+
+def bundled_routines_dir() -> Path:
+    """The bundled routines: inside the installed package, else the source checkout's routines/ folder."""
+    packaged = Path(__file__).resolve().parent / BUNDLED_PACKAGE_DIR
+    if packaged.is_dir():
+        return packaged
+    return packaged.parents[1] / "routines"

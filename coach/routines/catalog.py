@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from coach.paths import bundled_routines_dir as bundled_dir
 from coach.paths import user_routines_dir
 from coach.problems import CoachError, Problem, ProblemsError
 from coach.routines.loader import load_routine_file
 from coach.routines.model import Routine
-
-BUNDLED_PACKAGE_DIR = "bundled_routines"
-"""Where the wheel puts the top-level routines/ folder inside the package (hatch force-include)."""
 
 
 @dataclass
@@ -27,17 +23,9 @@ class Catalog:
         return self.routines.get(routine_id)
 
 
-def bundled_dir() -> Path:
-    """The bundled routines: inside the installed package, else the source checkout's routines/ folder."""
-    packaged: Traversable = files("coach") / BUNDLED_PACKAGE_DIR
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "routines"
-
-
 def schema_path() -> Path:
     """The JSON Schema for routine files, for editors with a TOML language server."""
-    return Path(str(files("coach.routines") / "routine.schema.json"))
+    return Path(__file__).resolve().parent / "routine.schema.json"
 
 
 def load_catalog(user_dir: Path | None = None) -> Catalog:

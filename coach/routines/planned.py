@@ -43,11 +43,10 @@ def _from_catalog() -> tuple[str, ...]:
 def _routine_files_signature() -> list[object]:
     """What the catalog depends on: the coach version and every routine file's name, size and mtime."""
     import coach
-    from coach.paths import user_routines_dir
-    from coach.routines.catalog import bundled_dir
+    from coach.paths import bundled_routines_dir, user_routines_dir
 
     signature: list[object] = [coach.__version__]
-    for folder in (bundled_dir(), user_routines_dir()):
+    for folder in (bundled_routines_dir(), user_routines_dir()):
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
         except OSError:
