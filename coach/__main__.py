@@ -5,12 +5,15 @@ Printing subcommands never import textual; only the full-screen app does.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from coach import __version__
+
+if TYPE_CHECKING:
+    import argparse
 
 # Each module defines `register(subparsers)`, which adds its parser and sets `handler` to "module:function".
 # The modules import nothing heavy at top level, so building the parser stays cheap.
@@ -53,6 +56,8 @@ def modules_for(argv: Sequence[str]) -> tuple[str, ...]:
 
 def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     """The command line (with the subcommands of `modules`); `coach` with no subcommand opens the app."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="coach",
         description="Guided toe exercises and foot soaks against night-time leg cramps, with an honest record.",
@@ -71,12 +76,18 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code (0 ok, 1 bad input or data, 2 usage)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    from coach.cli.errors import run_guarded
+
+    if not argv:  # plain `coach`: nothing to parse, so argparse is not even imported before the first frame
+        from types import SimpleNamespace
+
+        from coach.cli.app_cmd import run
+
+        return run_guarded(run, SimpleNamespace(data_dir=None))  # type: ignore[arg-type]
     parser = build_parser(modules_for(argv))
     args = parser.parse_args(argv)
     module_name, _, function_name = args.handler.partition(":")
     handler = getattr(importlib.import_module(module_name), function_name)
-    from coach.cli.errors import run_guarded
-
     return run_guarded(handler, args)
 
 

@@ -33,6 +33,12 @@ STATE_LABELS: dict[SlotState, str] = {
     SlotState.TODO: "to do",
     SlotState.REST: "rest day",
 }
+STATE_MARKS: dict[SlotState, str] = {
+    SlotState.DONE: "✓",
+    SlotState.PARTIAL: "◐",
+    SlotState.TODO: "·",
+    SlotState.REST: "–",
+}
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ tomllib gives values but no positions, and stops at the first syntax error. So t
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from collections.abc import Iterable
@@ -30,13 +29,17 @@ class TomlDocument:
     path: str
     data: dict[str, Any] = field(default_factory=dict)
     problems: list[Any] = field(default_factory=list)
-    positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    text: str = ""
+    """The parsed text, scanned for positions only when a problem must be located (a valid file never is)."""
     is_blank: bool = False
+    _positions: dict[KeyPath, tuple[int, int]] | None = field(default=None, repr=False, compare=False)
 
     def locate(self, path: KeyPath) -> tuple[int, int]:
         """Line and column of a key path, or of its nearest enclosing key or table when it is missing."""
+        if self._positions is None:
+            self._positions = _Scanner(self.text).scan() if self.text else {}
         for end in range(len(path), 0, -1):
-            found = self.positions.get(path[:end])
+            found = self._positions.get(path[:end])
             if found:
                 return found
         return (1, 1)
@@ -51,6 +54,8 @@ class TomlDocument:
     @staticmethod
     def suggest(word: str, choices: Iterable[str]) -> str:
         """' (did you mean "x"?)' for a close misspelling, else ''."""
+        import difflib  # only a misspelt file needs it
+
         close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
         return f' (did you mean "{close[0]}"?)' if close else ""
 
@@ -94,7 +99,7 @@ def parse_toml_bytes(raw: bytes, name: str) -> TomlDocument:
         document.problems = problems
         return document
     document.data = tomllib.loads(text)
-    document.positions = _Scanner(text).scan()
+    document.text = text
     return document
 
 

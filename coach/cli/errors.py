@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from coach.problems import CoachError, ProblemsError
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def run_guarded(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:

@@ -13,7 +13,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from coach.plan import SLOT_LABELS, STATE_LABELS, SlotState, slots_today
 from coach.problems import CoachError
 from coach.routines.durations import format_duration
 from coach.routines.model import Routine
@@ -23,14 +22,6 @@ if TYPE_CHECKING:
     from coach.store.records import TodayView
     from coach.streaks import StreakReport
     from coach.ui.app import CoachApp
-
-STATE_MARKS: dict[SlotState, str] = {
-    SlotState.DONE: "✓",
-    SlotState.PARTIAL: "◐",
-    SlotState.TODO: "·",
-    SlotState.REST: "–",
-}
-
 
 def routine_length(routine: Routine) -> str:
     """ "15m..20m" style length of a routine, as the user reads it."""
@@ -108,6 +99,8 @@ class HomeScreen(Screen[None]):
         self.notify(message, title="History", severity="error", timeout=20, markup=False)
 
     def show_plan(self, view: TodayView) -> None:
+        from coach.plan import SLOT_LABELS, STATE_LABELS, STATE_MARKS, slots_today  # after the first frame
+
         slots = self.query_one("#slots", Vertical)
         if not slots.is_attached:
             return  # the app is closing (q pressed before the plan was read): nothing left to show it in
@@ -186,6 +179,8 @@ def _routine_order(routine: Routine) -> tuple[int, str]:
 
 
 def _streak_text(report: StreakReport) -> Text:
+    from coach.plan import SLOT_LABELS
+
     text = Text()
     rows = [(SLOT_LABELS[item.slot], item.streak) for item in report.slots if item.planned]
     rows.append(("Whole day", report.day_plan))
