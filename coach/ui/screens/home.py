@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from coach.streaks import StreakReport
     from coach.ui.app import CoachApp
 
+
 def routine_length(routine: Routine) -> str:
     """ "15m..20m" style length of a routine, as the user reads it."""
     low, high = routine.min_seconds, routine.max_seconds

@@ -255,7 +255,7 @@ class RunScreen(Screen[Status | None]):
             yield Static(id="run-reminder")
             yield Static(id="run-rep")
             with Center(id="run-progress-row"):
-                yield SessionBar(total=1.0, show_eta=False, show_percentage=False, id="run-progress")
+                yield SessionBar(id="run-progress")
             yield Static(id="run-left")
             yield Static(id="run-next")
             yield Static(id="run-hint")
@@ -373,7 +373,7 @@ class RunScreen(Screen[Status | None]):
         fraction = round(view.fraction * 200) / 200  # finer than the bar can draw would only cost repaints
         if self._shown.get("#run-progress") != fraction:
             self._shown["#run-progress"] = fraction
-            self.query_one("#run-progress", SessionBar).update(progress=fraction)
+            self.query_one("#run-progress", SessionBar).progress = fraction
 
     def watch_reminder(self, reminder: str) -> None:
         self._show("#run-reminder", reminder)
