@@ -187,6 +187,11 @@ class Controls:
         )
 
 
+def bar_fraction(view: RunView) -> float:
+    """The session bar's fill in steps of 0.5 %: finer than the bar can draw would only cost repaints."""
+    return round(view.fraction * 200) / 200
+
+
 STATES = ("hold", "rest", "move", "soak", "wait", "paused", "finished")
 
 
@@ -246,19 +251,30 @@ class RunScreen(Screen[Status | None]):
         self.trace = BenchTrace()
 
     def compose(self) -> ComposeResult:
+        # Built showing the first state: setting the texts after mounting would lay the screen out twice.
+        view = run_view(self._opening.snapshot, self.routine)
+
+        def text(selector: str, shown: str) -> Static:
+            self._shown[selector] = shown
+            return Static(literal(shown), id=selector.removeprefix("#"))
+
+        bar = SessionBar(id="run-progress")
+        bar.set_reactive(SessionBar.progress, bar_fraction(view))
+        self._shown["#run-progress"] = bar.progress
+        self._shown["#run-digits"] = view.digits
         with Vertical(id="run"):
-            yield Static(id="run-label")
-            yield Static(id="run-title")
+            yield text("#run-label", view.label)
+            yield text("#run-title", view.title)
             with Center():
-                yield Digits(id="run-digits")
-            yield Static(id="run-say")
+                yield Digits(view.digits, id="run-digits")
+            yield text("#run-say", view.say)
             yield Static(id="run-reminder")
-            yield Static(id="run-rep")
+            yield text("#run-rep", view.rep)
             with Center(id="run-progress-row"):
-                yield SessionBar(id="run-progress")
-            yield Static(id="run-left")
-            yield Static(id="run-next")
-            yield Static(id="run-hint")
+                yield bar
+            yield text("#run-left", view.left)
+            yield text("#run-next", view.next)
+            yield text("#run-hint", view.hint)
             if self.routine.safety:
                 yield Static(literal("\n".join(f"• {note}" for note in self.routine.safety)), id="run-safety")
         yield Static(Text("Make the window larger\n(at least 40×12)"), id="run-tiny")
@@ -370,7 +386,7 @@ class RunScreen(Screen[Status | None]):
             self.query_one("#run-digits", Digits).update(view.digits)
             if view.digits and self.trace:
                 self.trace.write(view.digits)
-        fraction = round(view.fraction * 200) / 200  # finer than the bar can draw would only cost repaints
+        fraction = bar_fraction(view)
         if self._shown.get("#run-progress") != fraction:
             self._shown["#run-progress"] = fraction
             self.query_one("#run-progress", SessionBar).progress = fraction
