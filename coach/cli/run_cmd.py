@@ -32,9 +32,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Load the routine (a bad file prints its located problems, exit 1), then run it."""
-    from coach.routines.catalog import load_catalog, resolve_routine
+    from coach.paths import data_dir
+    from coach.routines.catalog import cached_catalog, resolve_routine
 
-    catalog = load_catalog()
+    catalog = cached_catalog(data_dir(getattr(args, "data_dir", None)))
     routine = resolve_routine(args.routine, catalog)
     if not args.plain:
         return _run_app(args, routine, catalog)
@@ -42,7 +43,6 @@ def run(args: argparse.Namespace) -> int:
 
     from coach.cli.plain_runner import SystemWaiter, run_plain
     from coach.engine import SessionEngine, SystemClock
-    from coach.paths import data_dir
     from coach.recording import SessionStart
     from coach.routines.customize import with_preferred_length
     from coach.settings import preferred_seconds

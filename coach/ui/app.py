@@ -182,7 +182,7 @@ def make_app(
     """Build the app with real dependencies (tests pass a fake clock and a temporary data folder)."""
     from coach.engine.clock import SystemClock
     from coach.paths import data_dir as resolve_data_dir
-    from coach.routines.catalog import load_catalog
+    from coach.routines.catalog import cached_catalog
     from coach.settings import load_settings
 
     loaded = load_settings()
@@ -192,7 +192,7 @@ def make_app(
         return context.settings.day_start_hour
 
     context = AppContext(
-        catalog=catalog or load_catalog(),
+        catalog=catalog or cached_catalog(folder),
         settings=loaded.settings,
         clock=clock or SystemClock(),
         data_dir=folder,
