@@ -128,7 +128,7 @@ async def test_a_key_stops_the_ringing(clock: FakeClock, data_dir: Path, monkeyp
         assert timer.stopped
         timer.callback()  # a tick already on its way rings no more
         assert played(app).count(END) == 2
-        assert run_screen(app).has_class("-finished")  # the key only silenced the bell
+        assert run_screen(app).query_one("#run").has_class("-finished")  # the key only silenced the bell
 
 
 async def test_speech_only_when_voice_is_on(

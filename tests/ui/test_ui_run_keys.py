@@ -18,14 +18,14 @@ async def test_enter_at_get_ready_starts_the_countdown(clock: FakeClock, data_di
     app = build_app(clock, data_dir, "toe-exercises")
     async with app.run_test(size=SIZE) as pilot:
         screen = run_screen(app)
-        assert screen.has_class("-waiting")
+        assert screen.query_one("#run").has_class("-waiting")
         assert shown(app, "#run-label") == "GET READY"
         assert "Press Enter when you are ready." in screen_text(app)
         assert "Hold on to something that will not move" in screen_text(app)  # safety notes while getting ready
         await advance(pilot, clock, 30)  # waiting costs nothing: still the same step
         assert shown(app, "#run-title") == "Get ready"
         await pilot.press("enter")
-        assert screen.has_class("-hold") and not screen.has_class("-waiting")
+        assert screen.query_one("#run").has_class("-hold") and not screen.query_one("#run").has_class("-waiting")
         assert shown(app, "#run-label") == "HOLD"
         assert shown(app, "#run-title") == "Heels up, hold"
         assert digits(app) == "10"
@@ -33,9 +33,26 @@ async def test_enter_at_get_ready_starts_the_countdown(clock: FakeClock, data_di
         await advance(pilot, clock, 3)
         assert digits(app) == "7"
         await advance(pilot, clock, 7)
-        assert screen.has_class("-rest")
+        assert screen.query_one("#run").has_class("-rest")
         assert shown(app, "#run-title") == "Heels down, rest"
         assert digits(app) == "4"
+
+
+async def test_a_wake_up_is_armed_only_while_the_countdown_runs(clock: FakeClock, data_dir: Path) -> None:
+    """Idle costs nothing: no timer at all while getting ready or paused, one armed again on resume."""
+    app = build_app(clock, data_dir, "foot-soak")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = run_screen(app)
+        assert not screen.wake_armed
+        await pilot.press("enter")
+        assert screen.wake_armed
+        await pilot.press("space")
+        assert not screen.wake_armed
+        await pilot.press("space")
+        assert screen.wake_armed
+        await pilot.press("q")
+        await pilot.press("enter")  # yes, stop
+        assert not screen.wake_armed
 
 
 async def test_space_pauses_and_the_digits_hold_still_then_resumes(clock: FakeClock, data_dir: Path) -> None:
@@ -46,7 +63,7 @@ async def test_space_pauses_and_the_digits_hold_still_then_resumes(clock: FakeCl
         await advance(pilot, clock, 61)
         assert digits(app) == "18:59"
         await pilot.press("space")
-        assert screen.has_class("-paused")
+        assert screen.query_one("#run").has_class("-paused")
         assert shown(app, "#run-label") == "PAUSED"
         assert "Paused. Press space to go on." in screen_text(app)
         assert screen.check_action("pause", ()) is False and screen.check_action("resume", ()) is True
@@ -54,7 +71,7 @@ async def test_space_pauses_and_the_digits_hold_still_then_resumes(clock: FakeCl
         assert digits(app) == "18:59"
         assert "space Resume" in screen_text(app)
         await pilot.press("space")
-        assert not screen.has_class("-paused")
+        assert not screen.query_one("#run").has_class("-paused")
         assert shown(app, "#run-label") == "SOAK"
         await advance(pilot, clock, 2)
         assert digits(app) == "18:57"
@@ -122,12 +139,12 @@ async def test_finish_only_when_allowed_and_recorded_as_completed(clock: FakeClo
         await advance(pilot, clock, 14 * 60, step=30)
         assert screen.check_action("finish", ()) is None
         await pilot.press("f")
-        assert not screen.has_class("-finished")
+        assert not screen.query_one("#run").has_class("-finished")
         await advance(pilot, clock, 60 + 5, step=5)
         assert screen.check_action("finish", ()) is True
         assert "You may stop now: press f to finish." in screen_text(app)
         await pilot.press("f")
-        assert screen.has_class("-finished")
+        assert screen.query_one("#run").has_class("-finished")
         assert shown(app, "#run-label") == "DONE"
         assert shown(app, "#run-title") == "Session complete"
         assert digits(app) == "15:05"
@@ -191,7 +208,7 @@ async def test_finished_session_closes_without_asking_and_the_app_exits(clock: F
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
         await advance(pilot, clock, 20 * 60, step=20)
-        assert run_screen(app).has_class("-finished")
+        assert run_screen(app).query_one("#run").has_class("-finished")
         assert "Press any key to stop the bell; Enter or q to close." in screen_text(app)
         await pilot.press("q")
         assert not isinstance(app.screen, Question)
@@ -209,7 +226,7 @@ async def test_enter_closes_a_finished_session_as_the_screen_says(clock: FakeClo
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("down", "enter", "enter")
         await advance(pilot, clock, 20 * 60, step=20)
-        assert run_screen(app).has_class("-finished")
+        assert run_screen(app).query_one("#run").has_class("-finished")
         await pilot.press("enter")
         assert isinstance(app.screen, HomeScreen)
 
@@ -226,7 +243,7 @@ async def test_ctrl_z_pauses_before_handing_the_terminal_back(
         await advance(pilot, clock, 10)
         await pilot.press("ctrl+z")
         assert suspended == [True]
-        assert screen.engine.snapshot().paused and screen.has_class("-paused")
+        assert screen.engine.snapshot().paused and screen.query_one("#run").has_class("-paused")
         await advance(pilot, clock, 300)  # the shell has the terminal: nothing counts
         assert digits(app) == "19:50"
         await pilot.press("space")
@@ -280,7 +297,7 @@ async def test_a_finish_while_a_question_is_open_is_not_lost(clock: FakeClock, d
         await pilot.press("q")
         assert isinstance(app.screen, Question)
         await advance(pilot, clock, 20)
-        assert run_screen(app).has_class("-finished")
+        assert run_screen(app).query_one("#run").has_class("-finished")
         await pilot.press("y")
         assert not app.is_running
     assert app.flush_history()

@@ -7,6 +7,7 @@ While paused or waiting for the user, no timer runs at all.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import uuid
 from dataclasses import dataclass
@@ -18,7 +19,6 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Digits, Footer, Static
 
 from coach.engine import (
@@ -41,7 +41,7 @@ from coach.ui.screens.dialogs import quit_question, sleep_gap_question
 from coach.ui.text import literal
 from coach.ui.widgets.session_bar import SessionBar
 
-WAKE_SLACK = 0.002
+WAKE_SLACK = 0.001
 """Wake this long after a boundary, so the engine's reading is surely past it."""
 CHECKPOINT_EVERY = 10.0
 """Seconds between checkpoints inside a long step: a killed process loses at most this much."""
@@ -196,7 +196,7 @@ STATES = ("hold", "rest", "move", "soak", "wait", "paused", "finished")
 
 
 def state_classes(snapshot: Snapshot, view: RunView) -> dict[str, bool]:
-    """The screen's state classes (`-hold`, `-paused`, ...) for a snapshot: the stylesheet colours by them."""
+    """The state classes of the countdown (`-hold`, `-paused`, ...) for a snapshot: the stylesheet colours by them."""
     classes = {f"-{state}": view.state == state for state in STATES}
     classes["-waiting"] = snapshot.waiting
     return classes
@@ -229,10 +229,8 @@ class RunScreen(Screen[Status | None]):
     """The step's latest reminder (top up the water), shown until the next step: the bells alone say nothing."""
 
     def __init__(self, routine: Routine, engine: SessionEngine, recorder: Recorder, slot: Slot) -> None:
+        super().__init__()
         opening = engine.advance()
-        state = state_classes(opening.snapshot, run_view(opening.snapshot, routine))
-        # The first frame is styled for its state from the start: a class set after mounting restyles the screen.
-        super().__init__(classes=" ".join(name for name, on in state.items() if on))
         self.set_reactive(RunScreen.controls, Controls.of(opening.snapshot))  # the footer is built once, right
         self._opening = opening
         self.routine = routine
@@ -240,7 +238,7 @@ class RunScreen(Screen[Status | None]):
         self.recorder = recorder
         self.slot = slot
         self.session_id = str(uuid.uuid4())
-        self._timer: Timer | None = None
+        self._wake: asyncio.TimerHandle | None = None
         self._shown: dict[str, object] = {}
         self._last_checkpoint = engine.clock.monotonic()
         self._leaving = False
@@ -262,7 +260,9 @@ class RunScreen(Screen[Status | None]):
         bar.set_reactive(SessionBar.progress, bar_fraction(view))
         self._shown["#run-progress"] = bar.progress
         self._shown["#run-digits"] = view.digits
-        with Vertical(id="run"):
+        # Styled for its state from the start: a class set after mounting would restyle every widget in it.
+        state = state_classes(self._opening.snapshot, view)
+        with Vertical(id="run", classes=" ".join(name for name, on in state.items() if on)):
             yield text("#run-label", view.label)
             yield text("#run-title", view.title)
             with Center():
@@ -287,23 +287,37 @@ class RunScreen(Screen[Status | None]):
 
     # -- time -------------------------------------------------------------------------------------------------
 
-    def _tick(self) -> None:
-        self._timer = None
-        self.poll()
+    def _on_wake(self) -> None:
+        self._wake = None
+        try:
+            self.poll()  # at once: a message through the screen's queue waited ~10 ms for the next refresh
+        except Exception as error:  # as Textual's timers do with a failing callback: the app shows it and exits
+            self.app._handle_exception(error)
 
     def poll(self) -> None:
         """Catch up with the clock now (the timer does this on every boundary; tests call it after moving a fake
         clock)."""
         self._apply(self.engine.advance())
 
+    @property
+    def wake_armed(self) -> bool:
+        """Whether a wake-up is armed (never while paused or waiting for the user)."""
+        return self._wake is not None
+
     def _schedule(self) -> None:
-        """Arm one timer for just after the next boundary; none while paused or waiting."""
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        """Arm one wake-up for just after the next boundary; none while paused or waiting.
+
+        The event loop's own one-shot timer, with its deadline fixed now: Textual's timer starts counting only when
+        its task first runs, and under load that start is late by as much as the shown second may be."""
+        self._disarm()
         wait = self.engine.next_wake_in()
         if wait is not None and not self._leaving:
-            self._timer = self.set_timer(wait + WAKE_SLACK, self._tick, name="countdown")
+            self._wake = asyncio.get_running_loop().call_later(wait + WAKE_SLACK, self._on_wake)
+
+    def _disarm(self) -> None:
+        if self._wake is not None:
+            self._wake.cancel()
+            self._wake = None
 
     def _apply(self, update: Update) -> None:
         """Show a new state, play its cues, record it, and arm the next wake-up."""
@@ -373,7 +387,8 @@ class RunScreen(Screen[Status | None]):
             return
         self.controls = Controls.of(snapshot)
         view = run_view(snapshot, self.routine)
-        self.update_classes(state_classes(snapshot, view))  # one restyle per change of state, not one per class
+        # On the countdown's container, not the screen: a change of state restyles what it colours, not the footer.
+        self.query_one("#run").update_classes(state_classes(snapshot, view))
         self._show("#run-label", view.label)
         self._show("#run-title", view.title)
         self._show("#run-say", view.say)
@@ -393,7 +408,7 @@ class RunScreen(Screen[Status | None]):
 
     def watch_reminder(self, reminder: str) -> None:
         self._show("#run-reminder", reminder)
-        self.set_class(bool(reminder), "-reminder")
+        self.query_one("#run").set_class(bool(reminder), "-reminder")
 
     def _show(self, selector: str, text: str) -> None:
         """Update a Static only when its text changes (literal text: names are never read as markup).
@@ -511,8 +526,7 @@ class RunScreen(Screen[Status | None]):
         if self._leaving:
             return
         self._leaving = True
-        if self._timer is not None:
-            self._timer.stop()
+        self._disarm()
         if self.cues is not None:
             self.cues.stop_ringing()
         status = self.snapshot.status if self.snapshot is not None else None
