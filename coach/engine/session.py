@@ -212,13 +212,17 @@ class SessionEngine:
         return Checkpoint(self._phase.position, self._active(self._now), self._rounds)
 
     def next_boundary_in(self) -> float | None:
-        """Seconds until the shown whole second of the countdown changes; None when no countdown runs."""
+        """Seconds until the shown whole second changes from the one last reported; None when no countdown runs.
+
+        0 when that change is already due: a UI that took long to draw the last second looks again at once, rather
+        than wait for the following boundary and skip a second."""
         if not self._ticking():
             return None
-        remaining = self._anchor + self._length - self.clock.monotonic()
+        end = self._anchor + self._length
+        remaining = end - self._now
         if remaining <= 0:
             return 0.0
-        return remaining - (shown_seconds(remaining) - 1)
+        return max(0.0, end - (shown_seconds(remaining) - 1) - self.clock.monotonic())
 
     def next_event_in(self) -> float | None:
         """Seconds until time alone causes the next event; None when nothing will happen without the user."""

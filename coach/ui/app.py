@@ -16,6 +16,7 @@ from coach.ui.context import AppContext, ProblemHandler
 
 if TYPE_CHECKING:  # the engine, the store and the palette load when first used, not before the first frame
     from textual.command import Provider
+    from textual.driver import Driver
 
     from coach.engine import Clock
     from coach.recorder_thread import ThreadedRecorder
@@ -65,6 +66,16 @@ class CoachApp(App[None]):
         self._ended: list[Recorder] = []
         """Recorders of sessions that were closed: their last writes may still be on the way."""
         self.theme = context.settings.theme if context.settings.theme in self.available_themes else "textual-dark"
+
+    def get_driver_class(self) -> type[Driver]:
+        driver = super().get_driver_class()
+        from textual.drivers.linux_driver import LinuxDriver
+
+        if driver is LinuxDriver:
+            from coach.ui.driver import CoachDriver
+
+            return CoachDriver
+        return driver
 
     def get_default_screen(self) -> Screen[object]:
         if self.start_with is not None:

@@ -196,6 +196,16 @@ def test_the_shown_second_rounds_up_and_the_next_boundary_is_just_that_far() -> 
     assert drive.last.snapshot.shown_remaining == 1 and drive.engine.next_boundary_in() == pytest.approx(0.3)
 
 
+def test_a_boundary_passed_while_the_ui_was_busy_is_due_at_once_not_skipped() -> None:
+    drive = Drive.of(simple_routine(timed("Hold", 10)))
+    drive.tick(0.99)  # shows 10
+    drive.engine.clock.advance(0.02)  # the UI is slow to draw: 9 is already due, but nobody has asked yet
+    assert drive.engine.next_boundary_in() == 0.0
+    drive.take(drive.engine.advance())
+    assert drive.last is not None and drive.last.snapshot.shown_remaining == 9
+    assert drive.engine.next_boundary_in() == pytest.approx(0.99)
+
+
 def test_the_next_event_is_the_next_warning_or_reminder_or_threshold() -> None:
     engine = SessionEngine(soak_routine(), FakeClock())
     assert engine.next_event_in() is None  # waiting for the user: nothing happens by itself
