@@ -81,6 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv:  # plain `coach`: nothing to parse, so argparse is not even imported before the first frame
         from types import SimpleNamespace
 
+        from coach.startup import pause_collector
+
+        pause_collector()
         from coach.cli.app_cmd import run
 
         return run_guarded(run, SimpleNamespace(data_dir=None))  # type: ignore[arg-type]

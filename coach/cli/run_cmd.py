@@ -32,6 +32,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Load the routine (a bad file prints its located problems, exit 1), then run it."""
+    if not args.plain:
+        from coach.startup import pause_collector
+
+        pause_collector()  # the app resumes it after its first frame
     from coach.paths import data_dir
     from coach.routines.catalog import cached_catalog, resolve_routine
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coach.recording import Status
-from coach.streaks import StreakReport
+
+if TYPE_CHECKING:
+    from coach.streaks import StreakReport
 
 EXPORT_FIELDS: tuple[str, ...] = (
     "id",

@@ -39,11 +39,11 @@ from coach.store.records import (
     to_iso,
     utc_key,
 )
-from coach.streaks import StreakReport, streak_report_masks
 
 if TYPE_CHECKING:
     from coach.diary import CrampEntry
     from coach.store.cramps import CrampDiary
+    from coach.streaks import StreakReport
 
 Clock = Callable[[], datetime]
 
@@ -514,6 +514,8 @@ def _existing(connection: sqlite3.Connection, ids: Sequence[str]) -> dict[str, t
 
 
 def _streaks(connection: sqlite3.Connection, planned: Sequence[str], today: date) -> StreakReport:
+    from coach.streaks import streak_report_masks  # not at the top: the recorder's thread never needs the rules
+
     # day_slots holds one row per day with a kept slot (kept up to date by triggers on sessions), in day order.
     masks = connection.execute(
         "SELECT ordinal, mask FROM day_slots WHERE ordinal <= ? ORDER BY ordinal", (today.toordinal(),)

@@ -85,6 +85,9 @@ class CoachApp(App[None]):
         return HomeScreen()
 
     def on_mount(self) -> None:
+        from coach.startup import resume_collector
+
+        self.call_after_refresh(resume_collector)  # the first frame is out: collect as usual (coach.startup)
         install_signal_handlers(self._on_signal)
         for problem in self.context.settings_problems:
             self.notify(problem, title="Settings not used", severity="warning", timeout=10, markup=False)
