@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,3 +27,14 @@ def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "xdg-state"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "xdg-cache"))
     return home
+
+
+@pytest.fixture
+def collector_restored() -> Iterator[None]:
+    """Whatever a test does to the garbage collector (coach.startup pauses and freezes it) is undone after it."""
+    yield
+    from coach import startup
+
+    startup._paused = False
+    gc.unfreeze()
+    gc.enable()

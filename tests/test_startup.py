@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
 
 import pytest
 
 from coach import startup
 
-
-@pytest.fixture(autouse=True)
-def collector_restored() -> Iterator[None]:
-    yield
-    startup._paused = False
-    gc.unfreeze()
-    gc.enable()
+pytestmark = pytest.mark.usefixtures("collector_restored")
 
 
 def test_paused_until_resumed_then_collecting_again() -> None:

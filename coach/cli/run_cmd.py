@@ -32,10 +32,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Load the routine (a bad file prints its located problems, exit 1), then run it."""
-    if not args.plain:
-        from coach.startup import pause_collector
-
-        pause_collector()  # the app resumes it after its first frame
     from coach.paths import data_dir
     from coach.routines.catalog import cached_catalog, resolve_routine
 
@@ -74,6 +70,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_app(args: argparse.Namespace, routine: Routine, catalog: Catalog) -> int:
     """The full-screen run screen, from the UI package (imported only here: textual is slow to import)."""
+    from coach.startup import pause_collector
+
+    pause_collector()  # until the app's first frame (coach.startup)
     from coach.ui.app import run_routine
 
     return run_routine(args, routine, catalog)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,13 +10,7 @@ from ui_helpers import build_app, fake_clock
 
 from coach import startup
 
-
-@pytest.fixture(autouse=True)
-def collector_restored() -> Iterator[None]:
-    yield
-    startup._paused = False
-    gc.unfreeze()
-    gc.enable()
+pytestmark = pytest.mark.usefixtures("collector_restored")
 
 
 async def test_the_app_resumes_the_collector_after_its_first_frame(data_dir: Path) -> None:
