@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from coach.routines.model import Group, Step, TimedStep, WaitStep, max_seconds, min_seconds
 
@@ -35,8 +36,7 @@ class Frame:
         return active - self.started_active
 
 
-@dataclass(frozen=True)
-class _Left:
+class _Left(NamedTuple):
     """What is kept of a group once the cursor leaves it, so that `back` re-enters it at the same round."""
 
     cycle: int
@@ -165,8 +165,7 @@ class Cursor:
             )
 
 
-@dataclass(frozen=True)
-class TimeLeft:
+class TimeLeft(NamedTuple):
     """Seconds left at least and at most, and when each `for` group on the stack ends by itself."""
 
     low: float

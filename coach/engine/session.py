@@ -8,7 +8,7 @@ a frozen `Snapshot` with the events. Time left comes from deadlines on the monot
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from coach.engine.clock import Clock
 from coach.engine.cursor import EPSILON, Cursor, time_left
@@ -40,16 +40,14 @@ _PHASE = -1
 """`move_on` target meaning the current ranged step rather than a group."""
 
 
-@dataclass(frozen=True)
-class Update:
+class Update(NamedTuple):
     """What an engine call returns: the state now, and the events since the previous call, in order."""
 
     snapshot: Snapshot
     events: tuple[Event, ...]
 
 
-@dataclass(frozen=True)
-class _Pending:
+class _Pending(NamedTuple):
     at: float
     seq: int
     event: Event

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import math
 import uuid
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.text import Text
 from textual import events
@@ -37,7 +37,6 @@ from coach.routines.durations import format_duration
 from coach.routines.model import Routine, Slot
 from coach.ui.bench_trace import BenchTrace
 from coach.ui.cue_player import CuePlayer
-from coach.ui.screens.dialogs import quit_question, sleep_gap_question
 from coach.ui.text import literal
 from coach.ui.widgets.session_bar import SessionBar
 
@@ -62,8 +61,7 @@ KIND_LABELS: dict[PhaseKind, str] = {
 }
 
 
-@dataclass(frozen=True)
-class RunView:
+class RunView(NamedTuple):
     """The texts the screen shows for one snapshot; widgets are updated only when their text changes."""
 
     state: str
@@ -165,8 +163,7 @@ def run_view(snapshot: Snapshot, routine: Routine) -> RunView:
     )
 
 
-@dataclass(frozen=True)
-class Controls:
+class Controls(NamedTuple):
     """What the user's keys can do at one moment; equal from one second to the next unless something changed."""
 
     finished: bool
@@ -338,6 +335,8 @@ class RunScreen(Screen[Status | None]):
             elif isinstance(event, ReminderDue):
                 self.reminder = f"{event.text} (reminder at {clock_text(update.snapshot.phase_elapsed)})"
             elif isinstance(event, SleepGap):
+                from coach.ui.screens.dialogs import sleep_gap_question  # the questions load when first asked
+
                 self.app.push_screen(sleep_gap_question(format_duration(event.seconds)), self._gap_answered)
             elif isinstance(event, Finished):
                 self.reminder = ""
@@ -503,6 +502,8 @@ class RunScreen(Screen[Status | None]):
             self.stop_session()
             self.close()
             return
+        from coach.ui.screens.dialogs import quit_question
+
         self.app.push_screen(quit_question(format_duration(snapshot.active_seconds)), self._quit_answered)
 
     def _quit_answered(self, stop: bool | None) -> None:
