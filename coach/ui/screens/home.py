@@ -78,7 +78,12 @@ class HomeScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         """Shown first or again: read the plan once this frame is out (a thread started now would compete with the
         first frame for the interpreter)."""
-        self.call_after_refresh(self.refresh_plan)
+        self.call_after_refresh(self._refresh_if_shown)
+
+    def _refresh_if_shown(self) -> None:
+        # A key may have opened another screen meanwhile (h at once): its own reads come first; coming back reads.
+        if self.is_current:
+            self.refresh_plan()
 
     def action_refresh(self) -> None:
         self.refresh_plan()
