@@ -248,6 +248,10 @@ class RunScreen(Screen[Status | None]):
         """Whether the session has been written: from the moment the user begins."""
         self.cues: CuePlayer | None = None
         self.trace = BenchTrace()
+        self._box = Vertical(id="run")
+        self._bar = SessionBar(id="run-progress")
+        self._digits = Digits(run_view(opening.snapshot, routine).digits, id="run-digits")
+        self._texts: dict[str, Static] = {}
 
     def compose(self) -> ComposeResult:
         # Built showing the first state: setting the texts after mounting would lay the screen out twice.
@@ -255,24 +259,26 @@ class RunScreen(Screen[Status | None]):
 
         def text(selector: str, shown: str) -> Static:
             self._shown[selector] = shown
-            return Static(literal(shown), id=selector.removeprefix("#"))
+            widget = self._texts[selector] = Static(literal(shown), id=selector.removeprefix("#"))
+            return widget
 
-        bar = SessionBar(id="run-progress")
-        bar.set_reactive(SessionBar.progress, bar_fraction(view))
-        self._shown["#run-progress"] = bar.progress
+        # The widgets that change are kept at hand: a query each second would walk the screen each second.
+        self._bar.set_reactive(SessionBar.progress, bar_fraction(view))
+        self._shown["#run-progress"] = self._bar.progress
         self._shown["#run-digits"] = view.digits
         # Styled for its state from the start: a class set after mounting would restyle every widget in it.
         state = state_classes(self._opening.snapshot, view)
-        with Vertical(id="run", classes=" ".join(name for name, on in state.items() if on)):
+        self._box.set_classes([name for name, on in state.items() if on])
+        with self._box:
             yield text("#run-label", view.label)
             yield text("#run-title", view.title)
             with Center():
-                yield Digits(view.digits, id="run-digits")
+                yield self._digits
             yield text("#run-say", view.say)
-            yield Static(id="run-reminder")
+            yield text("#run-reminder", "")
             yield text("#run-rep", view.rep)
             with Center(id="run-progress-row"):
-                yield bar
+                yield self._bar
             yield text("#run-left", view.left)
             yield text("#run-next", view.next)
             yield text("#run-hint", view.hint)
@@ -392,7 +398,7 @@ class RunScreen(Screen[Status | None]):
         self.controls = Controls.of(snapshot)
         view = run_view(snapshot, self.routine)
         # On the countdown's container, not the screen: a change of state restyles what it colours, not the footer.
-        self.query_one("#run").update_classes(state_classes(snapshot, view))
+        self._box.update_classes(state_classes(snapshot, view))
         self._show("#run-label", view.label)
         self._show("#run-title", view.title)
         self._show("#run-say", view.say)
@@ -402,17 +408,17 @@ class RunScreen(Screen[Status | None]):
         self._show("#run-hint", view.hint)
         if self._shown.get("#run-digits") != view.digits:
             self._shown["#run-digits"] = view.digits
-            self.query_one("#run-digits", Digits).update(view.digits)
+            self._digits.update(view.digits)
             if view.digits and self.trace:
                 self.trace.write(view.digits)
         fraction = bar_fraction(view)
         if self._shown.get("#run-progress") != fraction:
             self._shown["#run-progress"] = fraction
-            self.query_one("#run-progress", SessionBar).progress = fraction
+            self._bar.progress = fraction
 
     def watch_reminder(self, reminder: str) -> None:
         self._show("#run-reminder", reminder)
-        self.query_one("#run").set_class(bool(reminder), "-reminder")
+        self._box.set_class(bool(reminder), "-reminder")
 
     def _show(self, selector: str, text: str) -> None:
         """Update a Static only when its text changes (literal text: names are never read as markup).
@@ -423,7 +429,7 @@ class RunScreen(Screen[Status | None]):
         if before != text:
             self._shown[selector] = text
             same_size = isinstance(before, str) and len(before) == len(text)
-            self.query_one(selector, Static).update(literal(text), layout=not same_size)
+            self._texts[selector].update(literal(text), layout=not same_size)
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT, "-tiny")
