@@ -159,6 +159,15 @@ def test_home_shows_today_and_the_routines_and_q_exits(terminal: Terminal) -> No
     assert terminal.exit_status() == 0
 
 
+def test_down_then_enter_typed_at_once_starts_the_routine_moved_to(terminal: Terminal) -> None:
+    """Both keys arrive in one read: Enter must not start the routine that was highlighted before Down moved on."""
+    terminal.start()
+    terminal.wait_for(lambda screen: "Today ·" in screen and "Foot soak" in screen)
+    terminal.keys("Down", "Enter")
+    screen = terminal.wait_for("GET READY")
+    assert "Prepare the water" in screen and "Get ready" not in screen
+
+
 def test_a_session_run_to_its_end_closes_with_q(terminal: Terminal) -> None:
     """A short routine runs out by itself; the finished screen closes with q and coach exits (it used to hang)."""
     routines = Path(terminal.env["COACH_CONFIG_DIR"]) / "routines"

@@ -30,6 +30,15 @@ def routine_length(routine: Routine) -> str:
     return format_duration(low) if low == high else f"{format_duration(low)}–{format_duration(high)}"
 
 
+class RoutineList(OptionList):
+    """The routines to start: Enter starts the highlighted one, and the footer says so.
+
+    The key stays with the list (not a priority binding on the screen), so a Down typed just before Enter has moved
+    the highlight before Enter is handled: both keys take the same path, in order."""
+
+    BINDINGS = [Binding("enter", "select", "Start", id="start")]
+
+
 class HomeScreen(Screen[None]):
     """Today's plan; Enter starts the selected routine."""
 
@@ -38,7 +47,6 @@ class HomeScreen(Screen[None]):
         return cast("CoachApp", self.app)
 
     BINDINGS = [
-        Binding("enter", "start", "Start", id="start", priority=True),
         Binding("h", "history", "History", id="history"),
         Binding("c", "cramp", "Log cramp", id="cramp"),
         Binding("e", "copy_routine", "Make it mine", id="copy-routine"),
@@ -53,7 +61,7 @@ class HomeScreen(Screen[None]):
         yield Static(Text("Today"), id="today-title")
         yield Vertical(id="slots")
         with Horizontal(id="home-columns"):
-            routines = OptionList(*self._routine_options(), id="routines")
+            routines = RoutineList(*self._routine_options(), id="routines")
             routines.border_title = "Routines"
             yield routines
             streaks = Static(Text("…"), id="streaks")
@@ -123,11 +131,6 @@ class HomeScreen(Screen[None]):
             )
             slots.mount(Static(line, classes=f"slot -{item.state.value}"))
         self.query_one("#streaks", Static).update(_streak_text(view.streaks))
-
-    def action_start(self) -> None:
-        routine_id = self.highlighted_routine()
-        if routine_id:
-            self.coach.start_routine(routine_id)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
