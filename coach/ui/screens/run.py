@@ -250,12 +250,13 @@ class RunScreen(Screen[Status | None]):
         self.trace = BenchTrace()
         self._box = Vertical(id="run")
         self._bar = SessionBar(id="run-progress")
-        self._digits = Digits(run_view(opening.snapshot, routine).digits, id="run-digits")
+        self._opening_view = run_view(opening.snapshot, routine)
+        self._digits = Digits(self._opening_view.digits, id="run-digits")
         self._texts: dict[str, Static] = {}
 
     def compose(self) -> ComposeResult:
         # Built showing the first state: setting the texts after mounting would lay the screen out twice.
-        view = run_view(self._opening.snapshot, self.routine)
+        view = self._opening_view
 
         def text(selector: str, shown: str) -> Static:
             self._shown[selector] = shown
