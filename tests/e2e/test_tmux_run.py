@@ -11,6 +11,7 @@ import json
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import time
 import uuid
@@ -118,6 +119,13 @@ def history_json(terminal: Terminal) -> list[dict[str, object]]:
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
+def coach_pid(terminal: Terminal) -> int:
+    shell = terminal.tmux("list-panes", "-t", "e2e", "-F", "#{pane_pid}").stdout.split()[0]
+    children = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True).stdout.split()
+    assert children, "coach is not running in the window"
+    return int(children[0])
+
+
 def test_a_soak_counts_pauses_and_quits_as_partial(terminal: Terminal) -> None:
     terminal.start("run", "foot-soak")
     terminal.wait_for("Prepare the water")
@@ -188,16 +196,42 @@ def test_closing_the_terminal_mid_session_ends_coach_and_keeps_the_session(termi
     """SIGHUP (the window closed): coach records the session as partial and ends; it never lingers on a dead tty."""
     terminal.start("run", "foot-soak")
     terminal.wait_for("Prepare the water")
-    shell = int(terminal.tmux("list-panes", "-t", "e2e", "-F", "#{pane_pid}").stdout.split()[0])
     terminal.keys("Enter")
     terminal.wait_for(lambda screen: "SOAK" in screen)
     time.sleep(1.2)
-    coach = subprocess.run(["pgrep", "-P", str(shell)], capture_output=True, text=True).stdout.split()
-    assert coach, "coach is not running in the window"
+    coach = coach_pid(terminal)
     terminal.close()  # the window and its terminal are gone: SIGHUP
     deadline = time.monotonic() + 10
-    while Path(f"/proc/{coach[0]}").exists():
+    while Path(f"/proc/{coach}").exists():
         assert time.monotonic() < deadline, "coach lived on after its terminal closed"
         time.sleep(0.05)
     [session] = history_json(terminal)
     assert session["status"] == "partial" and session["active_seconds"] > 1
+
+
+def test_ctrl_z_pauses_and_hands_back_the_terminal_and_a_continue_brings_back_one_keyboard_reader(
+    terminal: Terminal,
+) -> None:
+    """Ctrl+Z then `fg` (here: SIGCONT, what fg sends): the screen comes back paused, keys work, Escape alone too."""
+    terminal.start("run", "foot-soak")
+    terminal.wait_for("Prepare the water")
+    terminal.keys("Enter")
+    terminal.wait_for(lambda screen: "SOAK" in screen)
+    pid = coach_pid(terminal)
+    threads = len(os.listdir(f"/proc/{pid}/task"))
+    terminal.keys("C-z")
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "T":
+        assert time.monotonic() < deadline, "coach did not stop on Ctrl+Z"
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGCONT)
+    terminal.wait_for("PAUSED")
+    terminal.keys("Space")
+    terminal.wait_for(lambda screen: "SOAK" in screen and "PAUSED" not in screen)
+    assert len(os.listdir(f"/proc/{pid}/task")) == threads, "a second keyboard reader was started"
+    terminal.keys("Escape")  # alone: known to be Escape only when nothing follows it
+    terminal.wait_for("Stop this session?")
+    terminal.keys("y")
+    assert terminal.exit_status() == 0
+    [session] = history_json(terminal)
+    assert session["status"] == "partial"

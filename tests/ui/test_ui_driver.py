@@ -1,14 +1,20 @@
-"""A stopped and continued coach (kill -STOP / -CONT) keeps its one keyboard reader; Ctrl+Z still comes back."""
+"""The driver: its keyboard thread sleeps until a key (yet a lone Escape still arrives, and exit is immediate), and a
+stopped and continued coach (kill -STOP / -CONT) keeps its one keyboard reader; Ctrl+Z still comes back."""
 
 from __future__ import annotations
 
+import os
+import selectors
 import signal
+import threading
 from collections.abc import AsyncIterator
 
 import pytest
+from textual import events
+from textual._xterm_parser import XTermParser
 from textual.app import App
 
-from coach.ui.driver import CoachDriver
+from coach.ui.driver import CoachDriver, escape_wait
 
 
 @pytest.fixture
@@ -44,3 +50,86 @@ def test_the_app_runs_on_this_driver_in_a_real_terminal() -> None:
     from coach.ui.app import CoachApp
 
     assert issubclass(CoachApp.get_driver_class(App.__new__(CoachApp)), CoachDriver)
+
+
+class KeyboardThread:
+    """The driver's keyboard thread reading from a pipe instead of the terminal, the keys it sends recorded."""
+
+    def __init__(self, made: CoachDriver, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.driver = made
+        self.read_fd, self.write_fd = os.pipe()
+        made.fileno = self.read_fd
+        self.keys: list[str] = []
+        self.arrived = threading.Event()
+
+        def record(message: object) -> None:
+            if isinstance(message, events.Key):
+                self.keys.append(message.key)
+                self.arrived.set()
+
+        monkeypatch.setattr(made, "process_message", record)
+        self.timeouts: list[float | None] = []
+        select = selectors.SelectSelector.select
+
+        def timed_select(selector: selectors.SelectSelector, timeout: float | None = None) -> list[object]:
+            self.timeouts.append(timeout)
+            return select(selector, timeout)
+
+        monkeypatch.setattr(selectors.SelectSelector, "select", timed_select)
+        self.thread = threading.Thread(target=made.run_input_thread, daemon=True)
+        self.thread.start()
+
+    def type(self, text: str) -> list[str]:
+        """Type text and wait (at most 5 s, for a slow machine) until a key from it arrives."""
+        self.arrived.clear()
+        os.write(self.write_fd, text.encode())
+        assert self.arrived.wait(5), f"no key arrived for {text!r}"
+        return self.keys
+
+    def stop(self) -> None:
+        self.driver.exit_event.set()
+        self.thread.join(5)
+        os.close(self.read_fd)
+        os.close(self.write_fd)
+
+
+async def test_the_keyboard_thread_sends_keys_and_a_lone_escape_then_stops_at_once_on_exit(
+    driver: tuple[CoachDriver, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made, _ = driver
+    keyboard = KeyboardThread(made, monkeypatch)
+    try:
+        assert keyboard.type("q") == ["q"]
+        # A lone Escape is only known to be one when no more of a sequence follows: the parser's timeout sends it.
+        assert keyboard.type("\x1b") == ["q", "escape"]
+        assert keyboard.type("\x1b[A") == ["q", "escape", "up"]
+    finally:
+        keyboard.stop()
+    assert not keyboard.thread.is_alive()  # exit woke it at once
+    # Asleep until a key: no timeout at all, except while an Escape waited to be known as a lone one.
+    assert keyboard.timeouts[0] is None and keyboard.timeouts[-1] is None
+    assert 0.1 not in keyboard.timeouts  # Textual's own loop wakes every 0.1 s
+
+
+async def test_the_keyboard_thread_sleeps_without_a_timeout_unless_an_escape_is_unfinished() -> None:
+    parser = XTermParser()
+    assert escape_wait(parser) is None
+    list(parser.feed("\x1b"))
+    wait = escape_wait(parser)
+    assert wait is not None and 0 < wait <= 1
+    list(parser.feed("[A"))
+    assert escape_wait(parser) is None
+
+
+async def test_an_exit_set_while_no_keyboard_thread_runs_does_not_wake_the_next_one(
+    driver: tuple[CoachDriver, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made, _ = driver
+    made.exit_event.set()  # as Ctrl+Z does: the thread stops, the event is cleared, the pipe keeps its byte
+    made.exit_event.clear()
+    keyboard = KeyboardThread(made, monkeypatch)
+    try:
+        assert keyboard.type("a") == ["a"]
+        assert keyboard.thread.is_alive()
+    finally:
+        keyboard.stop()

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, Vertical
+from textual.containers import Center, Vertical, VerticalGroup
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Digits, Footer, Static
@@ -270,21 +270,25 @@ class RunScreen(Screen[Status | None]):
         # Styled for its state from the start: a class set after mounting would restyle every widget in it.
         state = state_classes(self._opening.snapshot, view)
         self._box.set_classes([name for name, on in state.items() if on])
+        # The lines above and below the digits sit in groups of their own: Textual redraws every widget whose
+        # container overlaps a changed region, so a new second then costs the digits' few widgets, not all twenty.
         with self._box:
-            yield text("#run-label", view.label)
-            yield text("#run-title", view.title)
+            with VerticalGroup(id="run-head"):
+                yield text("#run-label", view.label)
+                yield text("#run-title", view.title)
             with Center():
                 yield self._digits
-            yield text("#run-say", view.say)
-            yield text("#run-reminder", "")
-            yield text("#run-rep", view.rep)
-            with Center(id="run-progress-row"):
-                yield self._bar
-            yield text("#run-left", view.left)
-            yield text("#run-next", view.next)
-            yield text("#run-hint", view.hint)
-            if self.routine.safety:
-                yield Static(literal("\n".join(f"• {note}" for note in self.routine.safety)), id="run-safety")
+            with VerticalGroup(id="run-body"):
+                yield text("#run-say", view.say)
+                yield text("#run-reminder", "")
+                yield text("#run-rep", view.rep)
+                with Center(id="run-progress-row"):
+                    yield self._bar
+                yield text("#run-left", view.left)
+                yield text("#run-next", view.next)
+                yield text("#run-hint", view.hint)
+                if self.routine.safety:
+                    yield Static(literal("\n".join(f"• {note}" for note in self.routine.safety)), id="run-safety")
         yield Static(Text("Make the window larger\n(at least 40×12)"), id="run-tiny")
         yield Footer()
 
