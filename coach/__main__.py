@@ -73,6 +73,11 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
     return parser
 
 
+def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
+    """The parsed command line; the parser itself is dropped here, not kept alive for the whole session."""
+    return build_parser(modules_for(argv)).parse_args(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code (0 ok, 1 bad input or data, 2 usage)."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -87,8 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from coach.cli.app_cmd import run
 
         return run_guarded(run, SimpleNamespace(data_dir=None))  # type: ignore[arg-type]
-    parser = build_parser(modules_for(argv))
-    args = parser.parse_args(argv)
+    args = parse_arguments(argv)
     module_name, _, function_name = args.handler.partition(":")
     handler = getattr(importlib.import_module(module_name), function_name)
     return run_guarded(handler, args)

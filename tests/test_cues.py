@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from coach.cues import BELL_RHYTHMS, CueKind, cue_for_event, notification_escapes
 from coach.engine import MayMoveOn
-from coach.textsafe import printable
+from coach.textsafe import CONTROL_CHARACTERS, printable
 
 
 def test_may_move_on_says_stop_for_the_last_part_and_move_on_otherwise() -> None:
@@ -26,3 +28,10 @@ def test_notification_escapes_carry_no_control_characters_from_the_text() -> Non
 def test_printable_writes_control_characters_out() -> None:
     assert printable("Toe\x1b[31m") == "Toe\\x1b[31m"
     assert printable("line\nnext\ttab") == "line\nnext\ttab"
+    assert printable("C1 \x9b2J and DEL \x7f") == "C1 \\x9b2J and DEL \\x7f"
+    assert printable("Fußbad – 40 °C 🦶") == "Fußbad – 40 °C 🦶"  # printable non-ASCII is left alone
+
+
+def test_the_control_characters_listed_are_exactly_unicodes() -> None:
+    listed = set(CONTROL_CHARACTERS)
+    assert {code for code in range(0x110000) if unicodedata.category(chr(code)) == "Cc"} == listed

@@ -3,6 +3,7 @@ terminal; the command palette offers the app's verbs; messages with brackets sur
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from textual.command import CommandList, CommandPalette
@@ -137,3 +138,36 @@ async def test_a_settings_problem_with_brackets_is_shown_as_written(
         text = screen_text(app)
         assert "Settings not used" in text
         assert "'[bold]loud[/bold]'" in text
+
+
+def test_every_key_coach_binds_shows_in_the_footer_as_textual_would_show_it() -> None:
+    """coach names its keys without Textual's Unicode name lookup (memory); what the footer shows must not change."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from textual.app import App
+    from textual.binding import Binding
+    from textual.dom import DOMNode
+
+    import coach.ui.screens
+    from coach.ui.app import CoachApp
+
+    for info in pkgutil.iter_modules(coach.ui.screens.__path__):
+        importlib.import_module(f"coach.ui.screens.{info.name}")
+    classes = {CoachApp} | {
+        cls
+        for module in list(sys.modules.values())
+        if module is not None and getattr(module, "__name__", "").startswith("coach.ui")
+        for _, cls in inspect.getmembers(module, inspect.isclass)
+        if issubclass(cls, DOMNode) and cls.__module__.startswith("coach.ui")
+    }
+    bound = [
+        binding if isinstance(binding, Binding) else Binding(*binding) for cls in classes for binding in cls.BINDINGS
+    ]
+    keys = [Binding(key, binding.action) for binding in bound for key in binding.key.split(",")]
+    assert len(keys) > 30 and any(binding.key == "plus" for binding in keys)
+    keys += [Binding("ctrl+p", "palette"), Binding("shift+n", "x"), Binding("ctrl+plus", "x"), Binding("f5", "x")]
+    app = CoachApp.__new__(CoachApp)
+    for binding in keys:
+        assert app.get_key_display(binding) == App.get_key_display(app, binding), binding.key
