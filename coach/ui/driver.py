@@ -19,6 +19,7 @@ import weakref
 from codecs import getincrementaldecoder
 from typing import Any
 
+from textual._parser import ParseError
 from textual._time import get_time
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
@@ -56,9 +57,9 @@ def close_all(fds: tuple[int, ...]) -> None:
 def escape_wait(parser: XTermParser) -> float | None:
     """How long the keyboard thread may sleep: until an unfinished escape sequence times out, else until a key.
 
-    The parser keeps that deadline to itself (`_timeout_time`, checked by its `tick`); Textual is pinned to 8.2,
-    and a test presses a lone Escape through this loop."""
-    deadline: float | None = getattr(parser, "_timeout_time", None)
+    The parser keeps that deadline to itself (`_timeout_time`, checked by its `tick`); Textual is pinned to 8.2, a
+    rename fails loudly here, and a test presses a lone Escape through this loop."""
+    deadline: float | None = parser._timeout_time
     return None if deadline is None else max(0.0, deadline - get_time())
 
 
@@ -80,15 +81,21 @@ class CoachDriver(LinuxDriver):
             selector.register(exit_event.wake_fd, selectors.EVENT_READ)
             while not exit_event.is_set():
                 for key, _mask in selector.select(escape_wait(parser)):
-                    if key.fd == self.fileno:
-                        data = decode(os.read(self.fileno, 1024 * 4))
-                        if not data:  # end of input (stdin was a pipe): stop watching it rather than spin on it
-                            selector.unregister(self.fileno)
-                            continue
+                    if key.fd != self.fileno:
+                        continue  # the exit wake-up: the loop's test sees it
+                    raw = os.read(self.fileno, 1024 * 4)
+                    if not raw:  # end of input (stdin was a pipe): stop watching it rather than spin on it
+                        selector.unregister(self.fileno)
+                        continue
+                    data = decode(raw)  # "" while a character is split across reads: the rest comes next
+                    if data:
                         for event in parser.feed(data):
                             self.process_message(event)
                 for event in parser.tick():
                     self.process_message(event)
+        with contextlib.suppress(EOFError, ParseError):  # as Textual ends: the parser closes its debug log
+            for _event in parser.feed(""):
+                pass
 
     def _sigcont_application(self, *args: object) -> None:
         if self._must_signal_resume:  # set by Textual's SIGTSTP handler when it suspended application mode

@@ -7,6 +7,7 @@ import os
 import selectors
 import signal
 import threading
+import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -81,9 +82,12 @@ class KeyboardThread:
 
     def type(self, text: str) -> list[str]:
         """Type text and wait (at most 5 s, for a slow machine) until a key from it arrives."""
+        return self.type_bytes(text.encode())
+
+    def type_bytes(self, data: bytes) -> list[str]:
         self.arrived.clear()
-        os.write(self.write_fd, text.encode())
-        assert self.arrived.wait(5), f"no key arrived for {text!r}"
+        os.write(self.write_fd, data)
+        assert self.arrived.wait(5), f"no key arrived for {data!r}"
         return self.keys
 
     def stop(self) -> None:
@@ -131,5 +135,25 @@ async def test_an_exit_set_while_no_keyboard_thread_runs_does_not_wake_the_next_
     try:
         assert keyboard.type("a") == ["a"]
         assert keyboard.thread.is_alive()
+        # A wake-up left in the pipe would make every select return at once: a core spinning for the whole session.
+        # Asleep, the loop went round once for the key (a select before it, one after).
+        assert len(keyboard.timeouts) <= 3, f"{len(keyboard.timeouts)} selects for one key"
+    finally:
+        keyboard.stop()
+
+
+async def test_a_character_split_across_two_reads_arrives_whole(
+    driver: tuple[CoachDriver, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over a slow link "é" can come in two reads; the first decodes to nothing and must not read as end of input."""
+    made, _ = driver
+    keyboard = KeyboardThread(made, monkeypatch)
+    try:
+        os.write(keyboard.write_fd, "é".encode()[:1])
+        deadline = time.monotonic() + 5
+        while len(keyboard.timeouts) < 2 and time.monotonic() < deadline:  # the first byte read, asleep again
+            threading.Event().wait(0.01)
+        assert keyboard.type_bytes("é".encode()[1:]) == ["é"]
+        assert keyboard.type("q") == ["é", "q"]
     finally:
         keyboard.stop()
