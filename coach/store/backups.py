@@ -19,6 +19,7 @@ from coach.store.connection import DB_NAME
 
 BACKUP_DIR = "backups"
 KEEP_DAILY = 7
+MAINTENANCE_CACHE_KIB = 256
 _DAILY = re.compile(r"^history-(\d{4}-\d{2}-\d{2})\.sqlite3$")
 
 
@@ -50,6 +51,15 @@ def backup_due(data_dir: Path, today: date) -> bool:
     return not backups or backups[-1][0] < today
 
 
+def bound_cache(connection: sqlite3.Connection) -> None:
+    """Keep a connection that reads the whole file (a check, a backup) to a small page cache.
+
+    SQLite's default is 2 MiB per connection, filled by a whole-file read and kept by the process after the
+    connection closes: the day's first session, whose recorder takes the daily backup, grew by 4.4 MiB with a
+    2.5 MiB history (6,000 sessions) while it counted down."""
+    connection.execute(f"PRAGMA cache_size = -{MAINTENANCE_CACHE_KIB}")
+
+
 def copy_database(source: sqlite3.Connection, target: Path) -> None:
     """A consistent copy of an open database into `target` (written aside, then renamed into place)."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -58,6 +68,8 @@ def copy_database(source: sqlite3.Connection, target: Path) -> None:
     partial.unlink(missing_ok=True)
     destination = sqlite3.connect(partial, isolation_level=None)
     try:
+        bound_cache(source)
+        bound_cache(destination)
         source.backup(destination)
         destination.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
     finally:

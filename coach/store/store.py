@@ -136,6 +136,7 @@ class Store:
             return
         if not any(_has_rows(connection, table) for table in ("sessions", "rest_days", "cramps")):
             return  # nothing to save yet
+        backups.bound_cache(connection)  # the check and the copy read every page
         result = connection.execute("PRAGMA quick_check").fetchall()
         if result != [("ok",)]:
             raise DamagedHistoryError(self.path, f"quick_check: {result[0][0]}")

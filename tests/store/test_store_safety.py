@@ -18,6 +18,7 @@ from coach.store import (
     quarantine_damaged,
     restore_latest_backup,
 )
+from coach.store.backups import MAINTENANCE_CACHE_KIB
 from coach.store.connection import connect
 from coach.store.migrations import LATEST_VERSION, migrate, schema_version
 
@@ -162,6 +163,34 @@ def test_at_most_one_backup_a_day_and_the_last_seven_kept(tmp_path: Path) -> Non
     assert connection.execute("SELECT count(*) FROM sessions").fetchone()[0] == 9
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     connection.close()
+
+
+def test_the_daily_check_and_backup_read_through_a_small_page_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """They read every page: with SQLite's default 2 MiB cache per connection, the day's first session grew by
+    4.4 MiB (a 2.5 MiB history) while it counted down. Every connection that checks or copies bounds its cache first."""
+    store = open_store(tmp_path, day_start_hour=4, maintenance=False)
+    store.insert_sessions([session(date(2024, 5, 1))])
+    statements: dict[int, list[str]] = {}
+    real_connect = sqlite3.connect
+
+    def traced_connect(*args: object, **kwargs: object) -> sqlite3.Connection:
+        connection = real_connect(*args, **kwargs)  # type: ignore[arg-type]
+        connection.set_trace_callback(statements.setdefault(id(connection), []).append)
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", traced_connect)
+    open_store(tmp_path, day_start_hour=4)
+    assert len(daily_backups(tmp_path)) == 1
+    reading = [
+        run for run in statements.values() if any("quick_check" in s or "journal_mode = DELETE" in s for s in run)
+    ]
+    assert len(reading) == 2  # the checked history, the copy
+    for run in reading:
+        bounded = [i for i, statement in enumerate(run) if statement == f"PRAGMA cache_size = -{MAINTENANCE_CACHE_KIB}"]
+        first_read = next(i for i, s in enumerate(run) if "quick_check" in s or "journal_mode = DELETE" in s)
+        assert bounded and bounded[0] < first_read, run
 
 
 def test_no_backup_without_maintenance(tmp_path: Path) -> None:
