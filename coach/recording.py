@@ -6,10 +6,9 @@ The session runner (plain or full-screen) calls `start` once, `checkpoint` at ev
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 
 class Status(StrEnum):
@@ -20,8 +19,7 @@ class Status(StrEnum):
     PARTIAL = "partial"
 
 
-@dataclass(frozen=True)
-class SessionStart:
+class SessionStart(NamedTuple):
     """What is known when a session begins; written at once so that a killed process still leaves a record."""
 
     id: str
@@ -33,8 +31,7 @@ class SessionStart:
     """Aware datetime with the local UTC offset in force at the start."""
 
 
-@dataclass(frozen=True)
-class Checkpoint:
+class Checkpoint(NamedTuple):
     """Where a session is, so that at most seconds are lost when the process dies."""
 
     position: str

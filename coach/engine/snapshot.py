@@ -1,10 +1,13 @@
-"""What a running session looks like at one instant: small frozen values the UI can hold in a reactive."""
+"""What a running session looks like at one instant: small immutable values the UI can hold in a reactive.
+
+NamedTuples rather than frozen dataclasses: on Python 3.11 one is nine times cheaper to define (0.06 ms against 0.54,
+paid before the run screen's first frame) and cheaper to make (a snapshot is made at every poll, twice a second)."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from coach.recording import Status
 
@@ -19,8 +22,7 @@ class PhaseKind(StrEnum):
     WAIT = "wait"
 
 
-@dataclass(frozen=True)
-class Rep:
+class Rep(NamedTuple):
     """The round of one group the session is in, e.g. round 7 of the heel raises."""
 
     title: str
@@ -34,8 +36,7 @@ class Rep:
         return f"{self.title} {self.number}" + (f" of {self.of}" if self.of is not None else "")
 
 
-@dataclass(frozen=True)
-class Phase:
+class Phase(NamedTuple):
     """One step being done: a countdown (hold, rest, move, soak) or a wait for the user."""
 
     title: str
@@ -59,8 +60,7 @@ class Phase:
         return self.kind is PhaseKind.WAIT
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """A ranged part of the routine being done (a `for` group or a ranged step): how far in, and its bounds."""
 
     title: str
@@ -86,8 +86,7 @@ class Block:
         return f"{first} · ends by itself at {clock_text(self.ends_at)}{last}"
 
 
-@dataclass(frozen=True)
-class Progress:
+class Progress(NamedTuple):
     """How far the session is: the rounds, how much is left at least and at most, and a fraction for a bar."""
 
     fraction: float
@@ -104,8 +103,7 @@ class Progress:
         return self.reps[-1].text if self.reps else ""
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     """The whole visible state of a session at one instant; a new one is made on every engine call."""
 
     phase: Phase
