@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,16 +30,16 @@ def customized(
     def change(step: Step) -> Step:
         if isinstance(step, TimedStep):
             if hold is not None and step.kind is StepKind.HOLD:
-                step = replace(step, time=Span(hold, hold))
+                step = step._replace(time=Span(hold, hold))
             if rest is not None and step.kind is StepKind.REST:
-                step = replace(step, time=Span(rest, rest))
+                step = step._replace(time=Span(rest, rest))
             if length is not None and (step.time.is_range or step.kind is StepKind.SOAK):
-                step = replace(step, time=length)
+                step = step._replace(time=length)
             return step
         if isinstance(step, Group):
-            group = replace(step, steps=tuple(change(child) for child in step.steps))
+            group = step._replace(steps=tuple(change(child) for child in step.steps))
             if length is not None and group.for_ is not None:
-                group = replace(group, for_=length)
+                group = group._replace(for_=length)
             return group
         return step
 
@@ -54,7 +53,7 @@ def customized(
     if length is not None:
         changes.append(f"for {format_span(length)}")
     summary = f"Your copy of {routine.name}" + (f": {', '.join(changes)}." if changes else ".")
-    return replace(routine, steps=steps, name=name or routine.name, summary=summary, counts_after=counts_after)
+    return routine._replace(steps=steps, name=name or routine.name, summary=summary, counts_after=counts_after)
 
 
 def routine_data(routine: Routine) -> dict[str, Any]:
@@ -137,10 +136,10 @@ def with_preferred_length(routine: Routine, preferred: int | None) -> Routine:
 
     def change(step: Step) -> Step:
         if isinstance(step, TimedStep):
-            return replace(step, time=clamp(step.time))
+            return step._replace(time=clamp(step.time))
         if isinstance(step, Group):
             for_ = clamp(step.for_) if step.for_ is not None else None
-            return replace(step, steps=tuple(change(child) for child in step.steps), for_=for_)
+            return step._replace(steps=tuple(change(child) for child in step.steps), for_=for_)
         return step
 
-    return replace(routine, steps=tuple(change(step) for step in routine.steps))
+    return routine._replace(steps=tuple(change(step) for step in routine.steps))
