@@ -90,7 +90,11 @@ class KeyboardThread:
         assert self.arrived.wait(5), f"no key arrived for {data!r}"
         return self.keys
 
-    def stop(self) -> None:
+    def __enter__(self) -> KeyboardThread:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Exit as the app does (the event set), then close the pipe."""
         self.driver.exit_event.set()
         self.thread.join(5)
         os.close(self.read_fd)
@@ -101,14 +105,11 @@ async def test_the_keyboard_thread_sends_keys_and_a_lone_escape_then_stops_at_on
     driver: tuple[CoachDriver, list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     made, _ = driver
-    keyboard = KeyboardThread(made, monkeypatch)
-    try:
+    with KeyboardThread(made, monkeypatch) as keyboard:
         assert keyboard.type("q") == ["q"]
         # A lone Escape is only known to be one when no more of a sequence follows: the parser's timeout sends it.
         assert keyboard.type("\x1b") == ["q", "escape"]
         assert keyboard.type("\x1b[A") == ["q", "escape", "up"]
-    finally:
-        keyboard.stop()
     assert not keyboard.thread.is_alive()  # exit woke it at once
     # Asleep until a key: no timeout at all, except while an Escape waited to be known as a lone one.
     assert keyboard.timeouts[0] is None and keyboard.timeouts[-1] is None
@@ -131,15 +132,12 @@ async def test_an_exit_set_while_no_keyboard_thread_runs_does_not_wake_the_next_
     made, _ = driver
     made.exit_event.set()  # as Ctrl+Z does: the thread stops, the event is cleared, the pipe keeps its byte
     made.exit_event.clear()
-    keyboard = KeyboardThread(made, monkeypatch)
-    try:
+    with KeyboardThread(made, monkeypatch) as keyboard:
         assert keyboard.type("a") == ["a"]
         assert keyboard.thread.is_alive()
         # A wake-up left in the pipe would make every select return at once: a core spinning for the whole session.
         # Asleep, the loop went round once for the key (a select before it, one after).
         assert len(keyboard.timeouts) <= 3, f"{len(keyboard.timeouts)} selects for one key"
-    finally:
-        keyboard.stop()
 
 
 async def test_a_character_split_across_two_reads_arrives_whole(
@@ -147,13 +145,10 @@ async def test_a_character_split_across_two_reads_arrives_whole(
 ) -> None:
     """Over a slow link "é" can come in two reads; the first decodes to nothing and must not read as end of input."""
     made, _ = driver
-    keyboard = KeyboardThread(made, monkeypatch)
-    try:
+    with KeyboardThread(made, monkeypatch) as keyboard:
         os.write(keyboard.write_fd, "é".encode()[:1])
         deadline = time.monotonic() + 5
         while len(keyboard.timeouts) < 2 and time.monotonic() < deadline:  # the first byte read, asleep again
             threading.Event().wait(0.01)
         assert keyboard.type_bytes("é".encode()[1:]) == ["é"]
         assert keyboard.type("q") == ["é", "q"]
-    finally:
-        keyboard.stop()
