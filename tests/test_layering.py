@@ -78,3 +78,42 @@ def test_a_countdown_loads_no_toml_reader() -> None:
     )
     assert "coach.ui.screens.run" in modules
     assert not {"tomllib", "coach.tomlfile", "coach.routines.loader"} & modules
+
+
+@pytest.mark.parametrize(
+    "argv", [["run", "foot-soak"], ["--data-dir", "/tmp/h", "run", "toe-exercises"], ["run", "mine/soak.toml"]]
+)
+def test_a_countdown_command_is_read_as_argparse_reads_it(argv: list[str]) -> None:
+    from coach.__main__ import countdown_arguments, parse_arguments
+
+    fast = countdown_arguments(argv)
+    assert fast is not None and vars(fast) == vars(parse_arguments(argv))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run"],
+        ["run", "--plain", "foot-soak"],
+        ["run", "foot-soak", "--slot", "morning"],
+        ["run", "-h"],
+        ["--data-dir", "--x", "run", "foot-soak"],
+        ["--data-dir=/tmp/h", "run", "foot-soak"],
+        ["history", "foot-soak"],
+        ["rnu", "foot-soak"],
+    ],
+)
+def test_every_other_command_line_is_left_to_argparse(argv: list[str]) -> None:
+    from coach.__main__ import countdown_arguments
+
+    assert countdown_arguments(argv) is None
+
+
+def test_starting_a_countdown_does_not_import_argparse(tmp_path: Path) -> None:
+    code = (
+        "import sys\nfrom coach.__main__ import main\n"
+        f"status = main(['--data-dir', {str(tmp_path)!r}, 'run', 'no-such-routine'])\n"
+        "print(status, 'argparse' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["1", "False"], result.stderr  # the problem reported, argparse never loaded

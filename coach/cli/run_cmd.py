@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # types only: the top of this module stays as cheap as argparse
+if TYPE_CHECKING:  # types only: `coach run ROUTINE` starts without even argparse (coach.__main__)
+    import argparse
     from datetime import datetime
     from pathlib import Path
 
@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # types only: the top of this module stays as cheap as argpar
     from coach.settings import Settings
 
 SLOTS = ("morning", "evening", "bedtime")
+HANDLER = "coach.cli.run_cmd:run"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--plain", action="store_true", help="no full screen: one line per step, Enter to go on")
     parser.add_argument("--quiet", action="store_true", help="no terminal bell")
     parser.add_argument("--slot", choices=SLOTS, help="count the session for this slot instead of the time of day")
-    parser.set_defaults(handler="coach.cli.run_cmd:run")
+    parser.set_defaults(handler=HANDLER)
 
 
 def run(args: argparse.Namespace) -> int:
