@@ -74,15 +74,18 @@ def cached_catalog(cache_dir: Path) -> Catalog:
 class _CatalogUnpickler(pickle.Unpickler):
     """Reads back only a catalog: a cache file that names any other class is refused, so it cannot run code."""
 
+    MODEL = ("Routine", "Group", "TimedStep", "WaitStep", "Span", "Reminder", "Slot", "StepKind")
     ALLOWED = {
         ("coach.routines.catalog", "Catalog"),
         ("coach.problems", "Problem"),
         ("pathlib", "PosixPath"),
         ("pathlib", "WindowsPath"),
+        *(("coach.routines.model", name) for name in MODEL),
     }
 
     def find_class(self, module: str, name: str) -> Any:
-        if module == "coach.routines.model" or (module, name) in self.ALLOWED:
+        # Exact names only: a whole module would also allow dotted names (`Path.touch` through the model's imports).
+        if (module, name) in self.ALLOWED:
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"{module}.{name} has no place in a routine catalog")
 

@@ -17,8 +17,17 @@ def routine_files_signature() -> list[object]:
     signature: list[object] = [coach.__version__]
     for folder, suffix in ((Path(__file__).parent, ".py"), (bundled_routines_dir(), ".toml")):
         signature.append(_folder_signature(folder, suffix))
+    signature.append(_file_signature(Path(coach.__file__).parent / "problems.py"))  # a catalog keeps Problems too
     signature.append(_folder_signature(user_routines_dir(), ".toml"))
     return signature
+
+
+def _file_signature(path: Path) -> list[object]:
+    try:
+        info = path.stat()
+    except OSError:
+        return [str(path), None]
+    return [str(path), info.st_size, info.st_mtime_ns]
 
 
 def _folder_signature(folder: Path, suffix: str) -> list[object]:

@@ -68,8 +68,7 @@ def copy_database(source: sqlite3.Connection, target: Path) -> None:
     partial.unlink(missing_ok=True)
     destination = sqlite3.connect(partial, isolation_level=None)
     try:
-        bound_cache(source)
-        bound_cache(destination)
+        bound_cache(destination)  # the source is the caller's: the daily check bounds its own before reading
         source.backup(destination)
         destination.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
     finally:

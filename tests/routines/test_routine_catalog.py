@@ -271,6 +271,12 @@ def test_a_damaged_or_foreign_cache_is_never_trusted_and_never_runs(tmp_path: Pa
     cache.write_bytes(pickle.dumps((routine_files_signature(), Payload())))
     assert sorted(cached_catalog(tmp_path).routines) == ["foot-soak", "toe-exercises"]
     assert not marker.exists()  # the cache names a function outside the catalog: refused, not called
+    # The same call reached through the model's own module by a dotted name (found by a review): refused too.
+    name = str(marker).encode()
+    dotted = b"\x80\x04ccoach.routines.model\nPath.touch\n\x8c" + bytes([len(name)]) + name + b"\x85R."
+    cache.write_bytes(dotted)
+    assert sorted(cached_catalog(tmp_path).routines) == ["foot-soak", "toe-exercises"]
+    assert not marker.exists()
 
 
 def test_a_folder_that_cannot_keep_the_cache_only_costs_time(tmp_path: Path) -> None:
