@@ -93,10 +93,9 @@ def countdown_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
 
     from coach.cli.run_cmd import HANDLER
 
-    arguments = SimpleNamespace(
+    return SimpleNamespace(  # type: ignore[return-value]  (the attributes argparse would set, no more)
         data_dir=data_dir, handler=HANDLER, routine=words[1], plain=False, quiet=False, slot=None
     )
-    return arguments  # type: ignore[return-value]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

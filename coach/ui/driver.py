@@ -50,6 +50,7 @@ class WakingEvent(threading.Event):
 
 
 def close_all(fds: tuple[int, ...]) -> None:
+    """Close the pipe when its event is gone (a function, not a method: the finalizer must not hold the event)."""
     for fd in fds:
         os.close(fd)
 
