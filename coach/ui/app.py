@@ -45,7 +45,7 @@ def coach_commands() -> type[Provider]:
     return CoachCommands
 
 
-NAMED_CHARACTERS = {"plus": "+", "underscore": "_", "equals_sign": "=", "question_mark": "?", "slash": "/"}
+NAMED_CHARACTERS = {"plus": "+", "underscore": "_", "equals_sign": "="}
 """Keys named after the character they type, as coach binds them; the footer shows the character."""
 
 HARD_EXIT_AFTER = 5.0
