@@ -30,8 +30,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from coach.cli.plain_runner import SystemWaiter, run_plain  # noqa: E402
-from coach.engine import SessionEngine, SystemClock  # noqa: E402
-from coach.recording import Checkpoint, Recorder, SessionStart, Status  # noqa: E402
+from coach.engine.clock import SystemClock
+from coach.engine.recording import Checkpoint, Recorder, SessionStart, Status  # noqa: E402
+from coach.engine.session import SessionEngine  # noqa: E402
 from coach.routines.model import Group, Routine, Slot, Span, Step, StepKind, TimedStep  # noqa: E402
 
 TARGET = 0.1
@@ -88,7 +89,7 @@ def routine_of(seconds: int) -> tuple[Routine, list[float]]:
 
 def open_recorder(folder: Path) -> tuple[Recorder, str]:
     try:
-        from coach.store import open_recorder as open_store_recorder
+        from coach.store.recorder import open_recorder as open_store_recorder
     except ImportError:
         return NullRecorder(), "no store (not importable)"
     return open_store_recorder(folder), "SQLite history in a temporary folder"

@@ -31,9 +31,9 @@ def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
 
 @pytest.fixture
 def collector_restored() -> Iterator[None]:
-    """Whatever a test does to the garbage collector (coach.startup pauses and freezes it) is undone after it."""
+    """Whatever a test does to the garbage collector (coach.ui.startup pauses and freezes it) is undone after it."""
     yield
-    from coach import startup
+    from coach.ui import startup
 
     startup._paused = False
     gc.unfreeze()

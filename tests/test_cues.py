@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
-from coach.cues import BELL_RHYTHMS, CueKind, cue_for_event, notification_escapes
-from coach.engine import MayMoveOn
-from coach.textsafe import CONTROL_CHARACTERS, printable
+from coach.common.safe_text import CONTROL_CHARACTERS, printable
+from coach.engine.cues import BELL_RHYTHMS, CueKind, cue_for_event, notification_escapes
+from coach.engine.events import MayMoveOn
 
 
 def test_may_move_on_says_stop_for_the_last_part_and_move_on_otherwise() -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from coach.config.settings import Settings, load_settings, preferred_seconds, save_settings
 from coach.routines.catalog import load_catalog
 from coach.routines.customize import with_preferred_length
-from coach.settings import Settings, load_settings, preferred_seconds, save_settings
 
 
 def test_missing_file_gives_defaults(tmp_path: Path) -> None:

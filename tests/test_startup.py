@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from coach import startup
+from coach.ui import startup
 
 pytestmark = pytest.mark.usefixtures("collector_restored")
 

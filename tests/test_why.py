@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from coach.__main__ import main
-from coach.why import CAUSE_KEYS, CAUSES, MEASURES
+from coach.diary.causes import CAUSE_KEYS, CAUSES, MEASURES
 
 
 def test_seven_causes_and_the_article_numbers(capsys) -> None:

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, TypeVar
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from coach.diary import CrampEntry
-    from coach.store import Store
+    from coach.diary.entries import CrampEntry
+    from coach.store.store import Store
 
 T = TypeVar("T")
 DEFAULT_TABLE_LIMIT = 50
@@ -24,7 +24,7 @@ WHEN_HELP = "now (default), 'last night', HH:MM (the latest such time) or 'YYYY-
 
 def _choice(kind: str) -> Callable[[str], str]:
     def parse(text: str) -> str:
-        from coach.diary import DiaryError, parse_choice
+        from coach.diary.entries import DiaryError, parse_choice
 
         try:
             return parse_choice(kind, text)
@@ -36,7 +36,7 @@ def _choice(kind: str) -> Callable[[str], str]:
 
 
 def _severity(text: str) -> int:
-    from coach.diary import DiaryError, parse_severity
+    from coach.diary.entries import DiaryError, parse_severity
 
     try:
         return parse_severity(text)
@@ -112,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from coach.cli.history_cmd import open_history
-    from coach.problems import CoachError
+    from coach.common.problems import CoachError
 
     missing = [name for name in ("leg", "muscle", "severity") if getattr(args, name) is None]
     interactive = bool(missing) and sys.stdin.isatty()
@@ -138,8 +138,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _when(args: argparse.Namespace, store: Store) -> datetime:
-    from coach.diary import DiaryError, last_night, parse_when
-    from coach.problems import CoachError
+    from coach.common.problems import CoachError
+    from coach.diary.entries import DiaryError, last_night, parse_when
 
     now = store.clock()
     if args.last_night:
@@ -170,7 +170,7 @@ def ask_and_log(
 ) -> CrampEntry:
     """Ask for what the options left out (Enter accepts the default shown), then log the cramp. A bad answer is
     explained and asked again; end of input logs nothing (CoachError)."""
-    from coach.diary import (
+    from coach.diary.entries import (
         check_not_future,
         choices,
         make_entry,
@@ -239,8 +239,8 @@ def _ask_until_valid(
 ) -> T:
     """Ask until `parse` accepts the answer (an empty answer is `default`); a refusal is told and asked again.
     End of input logs nothing."""
-    from coach.diary import DiaryError
-    from coach.problems import CoachError
+    from coach.common.problems import CoachError
+    from coach.diary.entries import DiaryError
 
     while True:
         try:
@@ -282,7 +282,7 @@ def _print_table(entries: list[CrampEntry]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from coach.diary import MUSCLE_TITLES, UNKNOWN, trigger_title
+    from coach.diary.entries import MUSCLE_TITLES, UNKNOWN, trigger_title
 
     table = Table(title="Cramp diary", title_justify="left")
     for column in ("date", "time", "leg", "muscle", "how bad", "suspected", "note", "id"):

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from coach.problems import CoachError, ProblemsError
+from coach.common.problems import CoachError, ProblemsError
 
 if TYPE_CHECKING:
     import argparse

@@ -60,7 +60,7 @@ def _write(shown: str, text: str) -> None:
     import tempfile
     from pathlib import Path
 
-    from coach.problems import CoachError
+    from coach.common.problems import CoachError
 
     path = Path(shown).expanduser()
     try:

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from datetime import date
 
-    from coach.store import SessionRecord, Store
+    from coach.store.records import SessionRecord
+    from coach.store.store import Store
 
 DEFAULT_TABLE_LIMIT = 50
 SLOT_LABELS = {"morning": "☀ morning", "evening": "☾ evening", "bedtime": "🛁 bedtime"}
@@ -92,8 +93,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def open_history(args: argparse.Namespace, *, maintenance: bool = True) -> Store:
     """The store of the data folder chosen by `--data-dir` / COACH_DATA_DIR."""
-    from coach.paths import data_dir
-    from coach.store import open_store
+    from coach.common.paths import data_dir
+    from coach.store.store import open_store
 
     return open_store(data_dir(getattr(args, "data_dir", None)), maintenance=maintenance)
 
@@ -145,8 +146,8 @@ def _print_table(sessions: list[SessionRecord], rests: list[object], total: int 
     from rich.table import Table
     from rich.text import Text
 
-    from coach.store import RestDay
-    from coach.textsafe import printable
+    from coach.common.safe_text import printable
+    from coach.store.records import RestDay
 
     console = Console()
     table = Table(title="History", title_justify="left")
@@ -245,8 +246,10 @@ def run_rest(args: argparse.Namespace) -> int:
 
 
 def run_repair(args: argparse.Namespace) -> int:
-    from coach.paths import data_dir
-    from coach.store import DamagedHistoryError, history_exists, open_store, quarantine_damaged, restore_latest_backup
+    from coach.common.paths import data_dir
+    from coach.store.backups import quarantine_damaged, restore_latest_backup
+    from coach.store.connection import DamagedHistoryError
+    from coach.store.store import history_exists, open_store
 
     folder = data_dir(getattr(args, "data_dir", None))
     if not history_exists(folder):

@@ -23,8 +23,8 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from coach.cli.history_cmd import open_history
-    from coach.problems import ProblemsError
-    from coach.settings import load_settings
+    from coach.common.problems import ProblemsError
+    from coach.config.settings import load_settings
     from coach.store.exchange import parse_import, read_import_file
 
     # Sessions without a "day" get theirs from their start and the day-start hour in force now.

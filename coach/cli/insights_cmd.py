@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from coach.diary import Insights, WeekCount
+    from coach.diary.insights import Insights, WeekCount
 
 BAR = "█"
 CRAMP_BAR_WIDTH = 20
@@ -41,8 +41,8 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from coach.cli.history_cmd import open_history
-    from coach.diary import insights_json
-    from coach.routines.planned import planned_slots
+    from coach.days.planned import planned_slots
+    from coach.diary.insights import insights_json
 
     store = open_history(args)
     insights = store.diary.insights(planned_slots(store.data_dir), args.as_of, weeks=args.weeks)
@@ -58,7 +58,7 @@ def _print(insights: Insights) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from coach.diary import DOCTOR, insight_lines
+    from coach.diary.insights import DOCTOR, insight_lines
 
     console = Console()
     lines = insight_lines(insights)

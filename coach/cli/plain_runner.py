@@ -15,19 +15,10 @@ from dataclasses import dataclass
 from types import FrameType, TracebackType
 from typing import Protocol, TextIO, TypeAlias
 
-from coach.engine import (
-    Finished,
-    MayFinish,
-    MayMoveOn,
-    Phase,
-    PhaseStarted,
-    ReminderDue,
-    SessionEngine,
-    SleepGap,
-    Snapshot,
-    Update,
-)
-from coach.recording import Recorder, SessionStart, Status
+from coach.engine.events import Finished, MayFinish, MayMoveOn, PhaseStarted, ReminderDue, SleepGap
+from coach.engine.recording import Recorder, SessionStart, Status
+from coach.engine.session import SessionEngine, Update
+from coach.engine.snapshot import Phase, Snapshot
 from coach.routines.durations import format_duration
 
 CHECKPOINT_EVERY = 10.0

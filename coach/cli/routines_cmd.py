@@ -54,8 +54,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_copy(args: argparse.Namespace) -> int:
-    from coach.paths import user_routines_dir
-    from coach.problems import CoachError
+    from coach.common.paths import user_routines_dir
+    from coach.common.problems import CoachError
     from coach.routines.catalog import resolve_routine
     from coach.routines.customize import customized, save_user_routine
     from coach.routines.durations import DurationError, parse_duration, parse_span
@@ -98,7 +98,7 @@ def _print_table(rows: list[dict[str, object]], broken: list[dict[str, object]])
     from rich.table import Table
     from rich.text import Text
 
-    from coach.textsafe import printable
+    from coach.common.safe_text import printable
 
     console = Console()
     table = Table(title="Routines", title_justify="left")

@@ -9,10 +9,10 @@ if TYPE_CHECKING:  # types only: `coach run ROUTINE` starts without even argpars
     from datetime import datetime
     from pathlib import Path
 
-    from coach.recording import Checkpoint, Recorder, SessionStart, Status
+    from coach.config.settings import Settings
+    from coach.engine.recording import Checkpoint, Recorder, SessionStart, Status
     from coach.routines.catalog import Catalog
     from coach.routines.model import Routine
-    from coach.settings import Settings
 
 SLOTS = ("morning", "evening", "bedtime")
 HANDLER = "coach.cli.run_cmd:run"
@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Load the routine (a bad file prints its located problems, exit 1), then run it."""
-    from coach.paths import data_dir
+    from coach.common.paths import data_dir
     from coach.routines.catalog import cached_catalog, resolve_routine
 
     catalog = cached_catalog(data_dir(getattr(args, "data_dir", None)))
@@ -43,10 +43,11 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from coach.cli.plain_runner import SystemWaiter, run_plain
-    from coach.engine import SessionEngine, SystemClock
-    from coach.recording import SessionStart
+    from coach.config.settings import preferred_seconds
+    from coach.engine.clock import SystemClock
+    from coach.engine.recording import SessionStart
+    from coach.engine.session import SessionEngine
     from coach.routines.customize import with_preferred_length
-    from coach.settings import preferred_seconds
 
     settings = _settings()
     routine = with_preferred_length(routine, preferred_seconds(settings, routine.id))
@@ -71,9 +72,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_app(args: argparse.Namespace, routine: Routine, catalog: Catalog) -> int:
     """The full-screen run screen, from the UI package (imported only here: textual is slow to import)."""
-    from coach.startup import pause_collector
+    from coach.ui.startup import pause_collector
 
-    pause_collector()  # until the app's first frame (coach.startup)
+    pause_collector()  # until the app's first frame (coach.ui.startup)
     from coach.ui.app import run_routine
 
     return run_routine(args, routine, catalog)
@@ -82,7 +83,7 @@ def _run_app(args: argparse.Namespace, routine: Routine, catalog: Catalog) -> in
 def _settings() -> Settings:
     import sys
 
-    from coach.settings import load_settings
+    from coach.config.settings import load_settings
 
     loaded = load_settings()
     for problem in loaded.problems:
@@ -91,7 +92,7 @@ def _settings() -> Settings:
 
 
 def _slot(routine: Routine, started_at: datetime, day_start_hour: int) -> str:
-    from coach.day import choose_slot
+    from coach.days.day import choose_slot
 
     return choose_slot(routine.slots, started_at, day_start_hour).value
 
@@ -104,7 +105,7 @@ def _open_recorder(folder: Path, day_start_hour: int) -> Recorder:
         print(f"coach: {message}", file=sys.stderr)
 
     try:
-        from coach.store import open_recorder
+        from coach.store.recorder import open_recorder
     except ImportError as error:  # only while the store is being built; the lead wires it for good
         report(f"History is not being saved: the history store is not available ({error})")
         return _NoRecorder()

@@ -10,7 +10,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from coach.streaks import StreakReport
+    from coach.days.streaks import StreakReport
 
 SYMBOLS = {"morning": "☀", "evening": "☾", "bedtime": "🛁"}
 ASCII_LETTERS = {"morning": "M", "evening": "E", "bedtime": "B"}
@@ -43,10 +43,10 @@ def status_line(report: StreakReport, *, ascii_only: bool = False) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from coach.paths import data_dir
-    from coach.routines.planned import planned_slots
-    from coach.store import history_exists, open_store
-    from coach.streaks import streak_report
+    from coach.common.paths import data_dir
+    from coach.days.planned import planned_slots
+    from coach.days.streaks import streak_report
+    from coach.store.store import history_exists, open_store
 
     folder = data_dir(getattr(args, "data_dir", None))
     planned = planned_slots(folder)
@@ -56,8 +56,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         from datetime import datetime
 
-        from coach.day import today
-        from coach.settings import load_settings
+        from coach.config.settings import load_settings
+        from coach.days.day import today
 
         hour = load_settings().settings.day_start_hour
         report = streak_report([], [], planned, today(datetime.now().astimezone(), hour))

@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from coach.streaks import StreakReport
+    from coach.days.streaks import StreakReport
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from coach.cli.history_cmd import open_history
-    from coach.routines.planned import planned_slots
+    from coach.days.planned import planned_slots
 
     store = open_history(args)
     planned = planned_slots(store.data_dir)

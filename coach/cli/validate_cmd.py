@@ -15,8 +15,8 @@ def run(args: argparse.Namespace) -> int:
     import sys
     from pathlib import Path
 
+    from coach.common.tomlfile import read_toml
     from coach.routines.loader import check_routine_document
-    from coach.tomlfile import read_toml
 
     failed = False
     for shown in args.paths:

@@ -14,7 +14,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.text import Text
 
-    from coach.why import CAUSES, MEASURES
+    from coach.diary.causes import CAUSES, MEASURES
 
     console = Console()
     console.print(Text("What can set off a leg cramp", style="bold"))

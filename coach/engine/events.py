@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeAlias
 
+from coach.engine.recording import Status
 from coach.engine.snapshot import Phase
-from coach.recording import Status
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from coach.engine.events import (
     ReminderDue,
     SleepGap,
 )
+from coach.engine.recording import Checkpoint, Status
 from coach.engine.snapshot import Block, Phase, PhaseKind, Progress, Rep, Snapshot, shown_seconds
-from coach.recording import Checkpoint, Status
 from coach.routines.model import Routine, TimedStep, WaitStep
 
 GAP_THRESHOLD = 5.0

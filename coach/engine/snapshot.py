@@ -9,7 +9,7 @@ import math
 from enum import StrEnum
 from typing import NamedTuple
 
-from coach.recording import Status
+from coach.engine.recording import Status
 
 
 class PhaseKind(StrEnum):

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from coach.paths import bundled_routines_dir as bundled_dir
-from coach.paths import user_routines_dir
-from coach.problems import CoachError, Problem, ProblemsError
+from coach.common.paths import bundled_routines_dir as bundled_dir
+from coach.common.paths import user_routines_dir
+from coach.common.problems import CoachError, Problem, ProblemsError
 from coach.routines.model import Routine
 
 CACHE_NAME = ".routines-cache.pickle"
@@ -77,7 +77,7 @@ class _CatalogUnpickler(pickle.Unpickler):
     MODEL = ("Routine", "Group", "TimedStep", "WaitStep", "Span", "Reminder", "Slot", "StepKind")
     ALLOWED = {
         ("coach.routines.catalog", "Catalog"),
-        ("coach.problems", "Problem"),
+        ("coach.common.problems", "Problem"),
         ("pathlib", "PosixPath"),
         ("pathlib", "WindowsPath"),
         *(("coach.routines.model", name) for name in MODEL),

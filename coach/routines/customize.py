@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from coach.problems import CoachError
+from coach.common.problems import CoachError
 from coach.routines.durations import format_span
 from coach.routines.model import Group, Routine, Span, Step, StepKind, TimedStep, WaitStep
 

@@ -1,7 +1,7 @@
 """Turn a routine file into a Routine, or into every located problem it has; never raises anything else.
 
 Validation is done by hand against the model rather than by a JSON Schema library: each check knows the key path
-of what it checks, and `coach.tomlfile` maps a key path to its line and column in the file.
+of what it checks, and `coach.common.tomlfile` maps a key path to its line and column in the file.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from coach.problems import Problem, ProblemsError
+from coach.common.problems import Problem, ProblemsError
+from coach.common.tomlfile import KeyPath, TomlDocument, parse_toml_bytes, printable, read_toml
 from coach.routines.durations import MAX_SECONDS, DurationError, format_duration, parse_duration, parse_span
 from coach.routines.model import (
     Group,
@@ -25,7 +26,6 @@ from coach.routines.model import (
     max_seconds,
     whole_cycles_within,
 )
-from coach.tomlfile import KeyPath, TomlDocument, parse_toml_bytes, printable, read_toml
 
 ROUTINE_KEYS = ("name", "summary", "slots", "counts_after", "safety", "steps")
 STEP_KEYS = ("title", "say", "time", "kind", "remind", "until", "repeat", "for", "do")

@@ -12,12 +12,12 @@ def routine_files_signature() -> list[object]:
 
     The code is part of it so that a cache written by another build of the loader or the model is never read."""
     import coach
-    from coach.paths import bundled_routines_dir, user_routines_dir
+    from coach.common.paths import bundled_routines_dir, user_routines_dir
 
     signature: list[object] = [coach.__version__]
     for folder, suffix in ((Path(__file__).parent, ".py"), (bundled_routines_dir(), ".toml")):
         signature.append(_folder_signature(folder, suffix))
-    signature.append(_file_signature(Path(coach.__file__).parent / "problems.py"))  # a catalog keeps Problems too
+    signature.append(_file_signature(Path(coach.__file__).parent / "common" / "problems.py"))  # a catalog keeps Problems too
     signature.append(_folder_signature(user_routines_dir(), ".toml"))
     return signature
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from coach.problems import CoachError
+from coach.common.problems import CoachError
 
 DB_NAME = "history.sqlite3"
 SQLITE_HEADER = b"SQLite format 3\x00"

@@ -15,21 +15,12 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from coach.diary import (
-    COMPARE_DAYS,
-    DEFAULT_WEEKS,
-    FREQUENT_WINDOW_DAYS,
-    UNKNOWN,
-    CrampEntry,
-    Insights,
-    check_not_future,
-    compute_insights,
-    make_entry,
-)
+from coach.days.streaks import SLOT_BITS
+from coach.diary.entries import UNKNOWN, CrampEntry, check_not_future, make_entry
+from coach.diary.insights import COMPARE_DAYS, DEFAULT_WEEKS, FREQUENT_WINDOW_DAYS, Insights, compute_insights
 from coach.store.connection import write_transaction
 from coach.store.records import parse_iso, to_iso, utc_key
 from coach.store.store import day_filters
-from coach.streaks import SLOT_BITS
 
 if TYPE_CHECKING:
     from coach.store.store import Store
@@ -263,7 +254,7 @@ def cramps_json(entries: Iterable[CrampEntry]) -> str:
 
 def cramps_csv(entries: Iterable[CrampEntry]) -> str:
     """Cramps as CSV with the JSON export's keys as columns; empty cells for missing values."""
-    from coach.diary import CRAMP_FIELDS
+    from coach.diary.entries import CRAMP_FIELDS
     from coach.store.exchange import csv_table
 
     return csv_table(entries, CRAMP_FIELDS)
@@ -281,8 +272,8 @@ def cramp_from_item(
     item as a whole), located by the caller. None when anything is wrong. With `now`, a cramp after it is a
     problem (the diary records what happened)."""
 
-    from coach.day import local_day
-    from coach.diary import choices
+    from coach.days.day import local_day
+    from coach.diary.entries import choices
 
     ok = True
 

@@ -26,12 +26,12 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from coach.day import local_day
-from coach.diary import CrampEntry
-from coach.problems import Problem, ProblemsError
-from coach.recording import Status
+from coach.common.problems import Problem, ProblemsError
+from coach.days.day import local_day
+from coach.days.streaks import SLOTS
+from coach.diary.entries import CrampEntry
+from coach.engine.recording import Status
 from coach.store.records import EXPORT_FIELDS, RestDay, SessionRecord, parse_iso
-from coach.streaks import SLOTS
 
 MAX_PROBLEMS = 100
 ACTIVE_SLACK_SECONDS = 60.0

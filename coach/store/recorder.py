@@ -1,4 +1,4 @@
-"""The store's side of `coach.recording.Recorder`: a running session is written at once and kept up to date.
+"""The store's side of `coach.engine.recording.Recorder`: a running session is written at once and kept up to date.
 
 Promises to the countdown:
 - every call returns in about a millisecond (one small write in its own connection; measured in the tests);
@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from coach.day import local_day
-from coach.recording import Checkpoint, SessionStart, Status
+from coach.days.day import local_day
+from coach.engine.recording import Checkpoint, SessionStart, Status
 from coach.store import locks
 from coach.store.connection import DB_NAME, connect, explain, is_busy, write_transaction
 from coach.store.records import to_iso, utc_key
@@ -170,7 +170,7 @@ class HistoryRecorder:
 
     def _day_start(self) -> int:
         if self._day_start_hour is None:
-            from coach.settings import load_settings
+            from coach.config.settings import load_settings
 
             self._day_start_hour = load_settings().settings.day_start_hour
         return self._day_start_hour
@@ -251,13 +251,13 @@ def open_recorder(
     day_start_hour: int | None = None,
     clock: Clock = local_now,
 ) -> HistoryRecorder:
-    """A recorder into the history of `data_dir` (default: `coach.paths.data_dir()`); never raises.
+    """A recorder into the history of `data_dir` (default: `coach.common.paths.data_dir()`); never raises.
 
     Opening prepares the store (migrations, recovery of killed sessions, the daily backup). When that fails (a
     folder that cannot be written, a damaged file), the recorder is returned anyway: it reports the problem once,
     at once, through `on_problem` and `problem`, records nothing, and the session runs.
     """
-    from coach.paths import data_dir as default_data_dir
+    from coach.common.paths import data_dir as default_data_dir
 
     folder = default_data_dir(data_dir) if data_dir is None or isinstance(data_dir, str) else data_dir
     problem: str | None = None

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from coach.recording import Status
+from coach.engine.recording import Status
 
 if TYPE_CHECKING:
-    from coach.streaks import StreakReport
+    from coach.days.streaks import StreakReport
 
 EXPORT_FIELDS: tuple[str, ...] = (
     "id",

@@ -13,9 +13,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coach.day import today as coach_today
-from coach.problems import CoachError
-from coach.recording import Status
+from coach.common.problems import CoachError
+from coach.days.day import today as coach_today
+from coach.engine.recording import Status
 from coach.store import locks
 from coach.store.connection import (
     DamagedHistoryError,
@@ -41,9 +41,9 @@ from coach.store.records import (
 )
 
 if TYPE_CHECKING:
-    from coach.diary import CrampEntry
+    from coach.days.streaks import StreakReport
+    from coach.diary.entries import CrampEntry
     from coach.store.cramps import CrampDiary
-    from coach.streaks import StreakReport
 
 Clock = Callable[[], datetime]
 
@@ -77,18 +77,18 @@ def open_store(
     clock: Clock = local_now,
     maintenance: bool = True,
 ) -> Store:
-    """Open (or create) the history in `data_dir` (default: `coach.paths.data_dir()`), ready to use.
+    """Open (or create) the history in `data_dir` (default: `coach.common.paths.data_dir()`), ready to use.
 
     On the way: create the folder; refuse a damaged file with DamagedHistoryError (nothing is changed); migrate
     an older schema (after copying the file into backups/); close sessions left `running` by a process that died
     (they become `partial` at their last checkpoint). With `maintenance`, once a day: `PRAGMA quick_check` and a
     backup into backups/ (the last 7 kept). Raises CoachError with a message for the user.
     """
-    from coach.paths import data_dir as default_data_dir
+    from coach.common.paths import data_dir as default_data_dir
 
     folder = default_data_dir(data_dir) if data_dir is None or isinstance(data_dir, str) else data_dir
     if day_start_hour is None:
-        from coach.settings import load_settings
+        from coach.config.settings import load_settings
 
         day_start_hour = load_settings().settings.day_start_hour
     store = Store(folder, day_start_hour=day_start_hour, clock=clock)
@@ -515,7 +515,7 @@ def _existing(connection: sqlite3.Connection, ids: Sequence[str]) -> dict[str, t
 
 
 def _streaks(connection: sqlite3.Connection, planned: Sequence[str], today: date) -> StreakReport:
-    from coach.streaks import streak_report_masks  # not at the top: the recorder's thread never needs the rules
+    from coach.days.streaks import streak_report_masks  # not at the top: the recorder's thread never needs the rules
 
     # day_slots holds one row per day with a kept slot (kept up to date by triggers on sessions), in day order.
     masks = connection.execute(

@@ -18,12 +18,12 @@ if TYPE_CHECKING:  # the engine, the store and the palette load when first used,
     from textual.command import Provider
     from textual.driver import Driver
 
-    from coach.engine import Clock
-    from coach.recorder_thread import ThreadedRecorder
-    from coach.recording import Recorder, Status
+    from coach.engine.clock import Clock
+    from coach.engine.recording import Recorder, Status
     from coach.routines.catalog import Catalog
     from coach.routines.model import Routine, Slot
-    from coach.store import Store
+    from coach.store.recorder_thread import ThreadedRecorder
+    from coach.store.store import Store
 
 
 def install_signal_handlers(on_signal: Callable[[int], None]) -> None:
@@ -102,9 +102,9 @@ class CoachApp(App[None]):
         return HomeScreen()
 
     def on_mount(self) -> None:
-        from coach.startup import resume_collector
+        from coach.ui.startup import resume_collector
 
-        self.call_after_refresh(resume_collector)  # the first frame is out: collect as usual (coach.startup)
+        self.call_after_refresh(resume_collector)  # the first frame is out: collect as usual (coach.ui.startup)
         install_signal_handlers(self._on_signal)
         for problem in self.context.settings_problems:
             self.notify(problem, title="Settings not used", severity="warning", timeout=10, markup=False)
@@ -122,11 +122,11 @@ class CoachApp(App[None]):
         self.push_screen(HistoryScreen())
 
     def _run_screen(self, routine: Routine, slot: Slot | None) -> Screen[object]:
-        from coach.day import choose_slot
-        from coach.engine import SessionEngine
-        from coach.recorder_thread import ThreadedRecorder
+        from coach.config.settings import preferred_seconds
+        from coach.days.day import choose_slot
+        from coach.engine.session import SessionEngine
         from coach.routines.customize import with_preferred_length
-        from coach.settings import preferred_seconds
+        from coach.store.recorder_thread import ThreadedRecorder
         from coach.ui.screens.run import RunScreen
 
         routine = with_preferred_length(routine, preferred_seconds(self.context.settings, routine.id))
@@ -211,10 +211,10 @@ def make_app(
     catalog: Catalog | None = None,
 ) -> CoachApp:
     """Build the app with real dependencies (tests pass a fake clock and a temporary data folder)."""
+    from coach.common.paths import data_dir as resolve_data_dir
+    from coach.config.settings import load_settings
     from coach.engine.clock import SystemClock
-    from coach.paths import data_dir as resolve_data_dir
     from coach.routines.catalog import cached_catalog
-    from coach.settings import load_settings
 
     loaded = load_settings()
     folder = resolve_data_dir(data_dir)
@@ -238,20 +238,20 @@ def make_app(
 
 
 def _day(now: datetime, day_start_hour: int) -> date:
-    from coach.day import today
+    from coach.days.day import today
 
     return today(now, day_start_hour)
 
 
 def _store(folder: Path, day_start_hour: int, now: datetime) -> Store:
-    from coach.store import open_store
+    from coach.store.store import open_store
 
     return open_store(folder, day_start_hour=day_start_hour, clock=lambda: now)
 
 
 def open_recorder(folder: Path, *, day_start_hour: int, on_problem: ProblemHandler) -> Recorder:
     """The store's recorder (imported late: sqlite3 and the store are not needed for the first frame)."""
-    from coach.store import open_recorder as open_store_recorder
+    from coach.store.recorder import open_recorder as open_store_recorder
 
     return open_store_recorder(folder, day_start_hour=day_start_hour, on_problem=on_problem)
 

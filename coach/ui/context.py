@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # types only: the store and the engine are not needed for the first frame
+    from coach.config.settings import Settings
     from coach.engine.clock import Clock
-    from coach.recording import Recorder
+    from coach.engine.recording import Recorder
     from coach.routines.catalog import Catalog
-    from coach.settings import Settings
     from coach.store.records import HistoryView, TodayView
 
 ProblemHandler = Callable[[str], None]
@@ -37,6 +37,6 @@ class AppContext:
     @property
     def planned(self) -> tuple[str, ...]:
         """The slots the installed routines plan, in the order of the day."""
-        from coach.streaks import planned_slots
+        from coach.days.streaks import planned_slots
 
         return planned_slots(routine.slots for routine in self.catalog.routines.values())

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from textual.app import App
 from textual.timer import Timer
 
-from coach.cues import (
+from coach.config.settings import Settings
+from coach.engine.cues import (
     BELL_RHYTHMS,
     END_RING_EVERY,
     END_RING_TIMES,
@@ -19,7 +20,6 @@ from coach.cues import (
     notify_desktop,
     speak,
 )
-from coach.settings import Settings
 
 
 class CuePlayer:
@@ -38,7 +38,7 @@ class CuePlayer:
         """Play what one engine update reported, as one moment: after a late wake-up or a counted sleep the engine
         reports every step that began meanwhile, but the user hears only where they are now (the last step that
         began and what followed it), each kind of cue once, and one spoken sentence, not a chorus."""
-        from coach.engine import EndingSoon, PhaseStarted, ReminderDue
+        from coach.engine.events import EndingSoon, PhaseStarted, ReminderDue
 
         starts = [index for index, event in enumerate(events) if isinstance(event, PhaseStarted)]
         last_start = starts[-1] if starts else -1

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.content import Content
 
-from coach.textsafe import printable
+from coach.common.safe_text import printable
 
 __all__ = ["literal", "literal_content", "printable"]
 

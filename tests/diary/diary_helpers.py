@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, timedelta, timezone
 
-from coach.diary import UNKNOWN, CrampEntry, make_entry
-from coach.recording import Status
+from coach.diary.entries import UNKNOWN, CrampEntry, make_entry
+from coach.engine.recording import Status
 from coach.store.records import SessionRecord
 
 PARIS_SUMMER = timezone(timedelta(hours=2))

@@ -15,10 +15,11 @@ import pytest
 from diary_helpers import cramp, session
 
 from coach.__main__ import main
-from coach.day import local_day
-from coach.diary import DOCTOR, NO_DATA, last_night
-from coach.paths import data_dir
-from coach.store import Store, open_store
+from coach.common.paths import data_dir
+from coach.days.day import local_day
+from coach.diary.entries import last_night
+from coach.diary.insights import DOCTOR, NO_DATA
+from coach.store.store import Store, open_store
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from diary_helpers import FAR_FUTURE, PARIS_SUMMER, cramp
 
-from coach.day import local_day
-from coach.diary import (
+from coach.common.problems import CoachError
+from coach.days.day import local_day
+from coach.diary.causes import CAUSES, cause
+from coach.diary.entries import (
     LEGS,
     MUSCLES,
     TRIGGERS,
@@ -23,8 +25,6 @@ from coach.diary import (
     trigger_advice,
     trigger_title,
 )
-from coach.problems import CoachError
-from coach.why import CAUSES, cause
 
 PARIS = ZoneInfo("Europe/Paris")
 

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 
 from diary_helpers import cramp
 
-from coach.diary import (
+from coach.diary.causes import cause
+from coach.diary.insights import (
     ASSOCIATION,
     DOCTOR,
     FREQUENT_PER_WEEK,
@@ -22,7 +23,6 @@ from coach.diary import (
     week_ranges,
     weekly_counts,
 )
-from coach.why import cause
 
 TODAY = date(2024, 6, 30)
 START = date(2024, 6, 1)  # the program's first session

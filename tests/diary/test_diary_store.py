@@ -12,14 +12,17 @@ from pathlib import Path
 import pytest
 from diary_helpers import PARIS_SUMMER, SettableClock, cramp, session
 
-from coach.diary import DiaryError, compute_insights
-from coach.problems import CoachError, Problem, ProblemsError
-from coach.recording import Checkpoint, SessionStart, Status
-from coach.store import daily_backups, open_recorder, open_store
+from coach.common.problems import CoachError, Problem, ProblemsError
+from coach.diary.entries import DiaryError
+from coach.diary.insights import compute_insights
+from coach.engine.recording import Checkpoint, SessionStart, Status
+from coach.store.backups import daily_backups
 from coach.store.connection import connect
 from coach.store.cramps import cramps_csv, cramps_json
 from coach.store.exchange import parse_import, sessions_json
 from coach.store.migrations import LATEST_VERSION, migrate, schema_version
+from coach.store.recorder import open_recorder
+from coach.store.store import open_store
 
 NOW = datetime(2024, 6, 30, 9, 0, tzinfo=PARIS_SUMMER)
 

@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from coach.cli.plain_runner import EndOfInput, Input
-from coach.engine import Event, FakeClock, PhaseStarted, SessionEngine, Update
-from coach.recording import Checkpoint, SessionStart, Status
+from coach.engine.clock import FakeClock
+from coach.engine.events import Event, PhaseStarted
+from coach.engine.recording import Checkpoint, SessionStart, Status
+from coach.engine.session import SessionEngine, Update
 from coach.routines.model import Group, Reminder, Routine, Slot, Span, StepKind, TimedStep, WaitStep
 
 GET_READY = WaitStep("Get ready", "Shoes off. Hold the back of a chair.")

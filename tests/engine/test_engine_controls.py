@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from engine_fakes import Drive, simple_routine, started, timed, toe_routine
 
-from coach.engine import EndingSoon, FakeClock, Finished, MayFinish, SessionEngine
-from coach.recording import Status
+from coach.engine.clock import FakeClock
+from coach.engine.events import EndingSoon, Finished, MayFinish
+from coach.engine.recording import Status
+from coach.engine.session import SessionEngine
 from coach.routines.model import Group, WaitStep
 
 HOLD = "Heel raises > Heels up, hold (round {})"

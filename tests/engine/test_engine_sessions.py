@@ -7,17 +7,11 @@ import time
 import pytest
 from engine_fakes import TOP_UP, Drive, simple_routine, soak_routine, timed, toe_routine
 
-from coach.engine import (
-    FakeClock,
-    Finished,
-    MayFinish,
-    MayMoveOn,
-    PhaseKind,
-    PhaseStarted,
-    ReminderDue,
-    SessionEngine,
-)
-from coach.recording import Status
+from coach.engine.clock import FakeClock
+from coach.engine.events import Finished, MayFinish, MayMoveOn, PhaseStarted, ReminderDue
+from coach.engine.recording import Status
+from coach.engine.session import SessionEngine
+from coach.engine.snapshot import PhaseKind
 from coach.routines.model import Group, Span, StepKind
 
 HOLD_1 = "Heel raises > Heels up, hold (round 1)"

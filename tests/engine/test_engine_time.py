@@ -8,18 +8,11 @@ import tracemalloc
 import pytest
 from engine_fakes import TOP_UP, Drive, kinds, simple_routine, soak_routine, started, timed, toe_routine
 
-from coach.engine import (
-    EndingSoon,
-    FakeClock,
-    Finished,
-    MayFinish,
-    PhaseStarted,
-    ReminderDue,
-    SessionEngine,
-    SleepGap,
-    shown_seconds,
-)
-from coach.recording import Status
+from coach.engine.clock import FakeClock
+from coach.engine.events import EndingSoon, Finished, MayFinish, PhaseStarted, ReminderDue, SleepGap
+from coach.engine.recording import Status
+from coach.engine.session import SessionEngine
+from coach.engine.snapshot import shown_seconds
 from coach.routines.model import Group, Span, StepKind, TimedStep
 
 

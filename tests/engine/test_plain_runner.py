@@ -9,8 +9,9 @@ import pytest
 from engine_fakes import TOP_UP, FakeRecorder, FakeWaiter, Suspend, simple_routine, soak_routine, timed
 
 from coach.cli.plain_runner import KEYS, Line, PlainResult, Signalled, run_plain
-from coach.engine import FakeClock, SessionEngine
-from coach.recording import Checkpoint, SessionStart, Status
+from coach.engine.clock import FakeClock
+from coach.engine.recording import Checkpoint, SessionStart, Status
+from coach.engine.session import SessionEngine
 from coach.routines.model import Routine, Span, StepKind, TimedStep, WaitStep
 
 HOLD = TimedStep("Heels up, hold", Span(10, 10), "Weight on your toes. Lift your heels.", StepKind.HOLD)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from routine_helpers import BUNDLED, VALID, Result
 
-from coach.paths import user_routines_dir
-from coach.problems import CoachError, ProblemsError
+from coach.common.paths import user_routines_dir
+from coach.common.problems import CoachError, ProblemsError
 from coach.routines.catalog import CACHE_NAME, bundled_dir, cached_catalog, load_catalog, resolve_routine, schema_path
 
 BROKEN = 'name = "Broken"\nslots = ["noon"]\n[[steps]]\ntitle = "x"\ntime = "10s"\n'

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from routine_helpers import BUNDLED
 
-from coach.problems import ProblemsError
+from coach.common.problems import ProblemsError
 from coach.routines.durations import MAX_SECONDS
 from coach.routines.loader import MAX_PHASES, _phase_count, load_routine_bytes
 from coach.routines.model import Routine

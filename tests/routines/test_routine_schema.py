@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from routine_helpers import BUNDLED
 
-from coach.problems import ProblemsError
+from coach.common.problems import ProblemsError
 from coach.routines.catalog import schema_path
 from coach.routines.loader import load_routine_bytes
 

@@ -449,7 +449,7 @@ def test_nested_repeats_1000_by_1000_of_timed_steps(validate: Callable[[str | by
 
 def test_nested_repeats_10000_three_deep_are_rejected_by_arithmetic() -> None:
     # 10^12 steps: were the loader to expand them it would never return, so getting the problem back proves it did not.
-    from coach.problems import ProblemsError
+    from coach.common.problems import ProblemsError
     from coach.routines.loader import load_routine_bytes
 
     with pytest.raises(ProblemsError) as caught:

@@ -9,7 +9,7 @@ import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from coach.recording import Status
+from coach.engine.recording import Status
 from coach.store.records import SessionRecord
 
 REPO = Path(__file__).resolve().parents[2]

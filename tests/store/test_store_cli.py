@@ -14,10 +14,11 @@ import pytest
 from store_helpers import PYTHON, session, subprocess_env
 
 from coach.__main__ import main
-from coach.day import today as coach_today
-from coach.paths import data_dir
-from coach.recording import SessionStart, Status
-from coach.store import Store, open_recorder, open_store
+from coach.common.paths import data_dir
+from coach.days.day import today as coach_today
+from coach.engine.recording import SessionStart, Status
+from coach.store.recorder import open_recorder
+from coach.store.store import Store, open_store
 
 ISO_WITH_OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$")
 
@@ -192,7 +193,7 @@ def test_the_day_plan_is_the_union_of_the_installed_routines_slots(
 
     # The user's own toe exercises serve only the morning: the evening is no longer planned (and the remembered
     # planned slots follow the new file at once).
-    from coach.paths import user_routines_dir
+    from coach.common.paths import user_routines_dir
 
     toes = catalog.load_catalog().routines["toe-exercises"]
     assert toes.source is not None
@@ -332,7 +333,7 @@ def test_a_damaged_history_gives_one_message_and_repair_fixes_it(capsys: pytest.
 def test_repair_restores_the_newest_backup(capsys: pytest.CaptureFixture[str]) -> None:
     from store_helpers import SettableClock
 
-    from coach.recording import Status as S
+    from coach.engine.recording import Status as S
 
     clock = SettableClock(datetime(2024, 5, 1, 9, 0).astimezone())
     first = open_store(data_dir(), day_start_hour=4, clock=clock)
@@ -357,7 +358,7 @@ def test_data_dir_option_points_elsewhere(capsys: pytest.CaptureFixture[str], tm
 def test_store_modules_never_import_textual_or_rich() -> None:
     code = (
         "import sys\nimport coach.store.store, coach.store.recorder, coach.store.exchange, coach.store.backups\n"
-        "import coach.streaks\nprint(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'rich'}))"
+        "import coach.days.streaks\nprint(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'rich'}))"
     )
     result = subprocess.run(
         [PYTHON, "-c", code], capture_output=True, text=True, check=True, env=subprocess_env(Path("/nonexistent"))

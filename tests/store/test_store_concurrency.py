@@ -11,8 +11,8 @@ from pathlib import Path
 
 from store_helpers import PYTHON, session, subprocess_env
 
-from coach.store import open_store
 from coach.store.exchange import sessions_json
+from coach.store.store import open_store
 
 IMPORTER = textwrap.dedent(
     """
@@ -46,8 +46,8 @@ SOAK = textwrap.dedent(
     """
     import sys, uuid
     from datetime import datetime, timedelta, timezone
-    from coach.recording import Checkpoint, SessionStart, Status
-    from coach.store import open_recorder
+    from coach.engine.recording import Checkpoint, SessionStart, Status
+    from coach.store.recorder import open_recorder
     problems = []
     rec = open_recorder(sys.argv[1], on_problem=problems.append, day_start_hour=4)
     sys.stdin.readline()
@@ -127,7 +127,7 @@ def test_four_imports_two_readers_and_a_running_session_at_once(tmp_path: Path) 
 OPENER = textwrap.dedent(
     """
     import sys, time
-    from coach.store import open_store
+    from coach.store.store import open_store
     go = float(sys.argv[2])
     while time.time() < go:  # every process starts at the same instant: the race is real
         pass

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from store_helpers import session
 
-from coach.problems import Problem, ProblemsError
-from coach.recording import Status
-from coach.store import RestDay, open_store
+from coach.common.problems import Problem, ProblemsError
+from coach.engine.recording import Status
 from coach.store.exchange import parse_import, rest_days_json, sessions_csv, sessions_json
+from coach.store.records import RestDay
+from coach.store.store import open_store
 
 
 def exported(tmp_path: Path) -> str:

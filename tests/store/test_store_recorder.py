@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from store_helpers import PYTHON, SettableClock, raw_rows, session, subprocess_env
 
-from coach.recording import Checkpoint, SessionStart, Status
-from coach.store import HistoryRecorder, open_recorder, open_store
+from coach.engine.recording import Checkpoint, SessionStart, Status
+from coach.store.recorder import HistoryRecorder, open_recorder
 from coach.store.records import parse_iso
+from coach.store.store import open_store
 
 TZ = timezone(timedelta(hours=2))
 STARTED = datetime(2024, 5, 20, 7, 30, tzinfo=TZ)
@@ -123,8 +124,8 @@ DRIVER = textwrap.dedent(
     """
     import sys, uuid
     from datetime import datetime, timedelta, timezone
-    from coach.recording import Checkpoint, SessionStart
-    from coach.store import open_recorder
+    from coach.engine.recording import Checkpoint, SessionStart
+    from coach.store.recorder import open_recorder
 
     rec = open_recorder(sys.argv[1], day_start_hour=4)
     started = datetime(2024, 5, 20, 21, 0, tzinfo=timezone(timedelta(hours=2)))

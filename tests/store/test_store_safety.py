@@ -9,18 +9,12 @@ from pathlib import Path
 import pytest
 from store_helpers import SettableClock, raw_rows, session
 
-from coach.problems import CoachError
-from coach.recording import Status
-from coach.store import (
-    DamagedHistoryError,
-    daily_backups,
-    open_store,
-    quarantine_damaged,
-    restore_latest_backup,
-)
-from coach.store.backups import MAINTENANCE_CACHE_KIB
-from coach.store.connection import connect
+from coach.common.problems import CoachError
+from coach.engine.recording import Status
+from coach.store.backups import MAINTENANCE_CACHE_KIB, daily_backups, quarantine_damaged, restore_latest_backup
+from coach.store.connection import DamagedHistoryError, connect
 from coach.store.migrations import LATEST_VERSION, migrate, schema_version
+from coach.store.store import open_store
 
 TZ = timezone(timedelta(hours=2))
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coach.day import local_day
-from coach.streaks import (
+from coach.days.day import local_day
+from coach.days.streaks import (
     Streak,
     completion_rate,
     current_streak,

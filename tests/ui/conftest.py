@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from ui_helpers import CueCalls, fake_clock
 
-from coach.engine import FakeClock
+from coach.engine.clock import FakeClock
 
 
 @pytest.fixture(autouse=True)
@@ -47,6 +47,6 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def settings_file() -> Iterator[Path]:
     """The settings.toml of the test's config folder (absent unless a test writes it)."""
-    from coach.paths import settings_file as path
+    from coach.common.paths import settings_file as path
 
     yield path()

@@ -9,7 +9,7 @@ from textual.command import CommandList
 from textual.widgets import Input, OptionList
 from ui_helpers import build_app, screen_text, settle
 
-from coach.engine import FakeClock
+from coach.engine.clock import FakeClock
 from coach.routines.catalog import load_catalog
 from coach.routines.model import Group, Span, StepKind, TimedStep
 from coach.ui.screens.copy_routine import CopyRoutineDialog
@@ -88,7 +88,7 @@ async def test_the_soak_has_no_hold_or_rest_to_change(clock: FakeClock, data_dir
 
 
 async def test_an_id_already_taken_is_refused(clock: FakeClock, data_dir: Path) -> None:
-    from coach.paths import user_routines_dir
+    from coach.common.paths import user_routines_dir
 
     app = build_app(clock, data_dir)
     async with app.run_test(size=SIZE) as pilot:
@@ -115,7 +115,7 @@ async def test_an_id_already_taken_is_refused(clock: FakeClock, data_dir: Path) 
 
 
 async def test_bad_numbers_and_ids_are_refused_and_nothing_written(clock: FakeClock, data_dir: Path) -> None:
-    from coach.paths import user_routines_dir
+    from coach.common.paths import user_routines_dir
 
     app = build_app(clock, data_dir)
     async with app.run_test(size=SIZE) as pilot:

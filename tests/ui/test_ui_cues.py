@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from ui_helpers import CueCalls, advance, build_app, run_screen, screen_text
 
-from coach.cues import END_RING_EVERY, END_RING_TIMES, CueKind
-from coach.engine import FakeClock
+from coach.engine.clock import FakeClock
+from coach.engine.cues import END_RING_EVERY, END_RING_TIMES, CueKind
 from coach.ui.app import CoachApp
 
 SIZE = (100, 30)

@@ -11,8 +11,9 @@ from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 from ui_helpers import MORNING, build_app, diary_entries, screen_text, seed_cramps, seed_diary, settle
 
-from coach.diary import ASSOCIATION, DOCTOR, last_night
-from coach.engine import FakeClock
+from coach.diary.entries import last_night
+from coach.diary.insights import ASSOCIATION, DOCTOR
+from coach.engine.clock import FakeClock
 from coach.ui.screens.cramp import CrampDialog
 from coach.ui.screens.history import HistoryScreen
 from coach.ui.screens.home import HomeScreen
@@ -117,8 +118,8 @@ async def test_escape_logs_nothing(clock: FakeClock, data_dir: Path) -> None:
 async def test_a_busy_history_is_reported_not_a_crash(
     clock: FakeClock, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import coach.store
-    from coach.problems import CoachError
+    import coach.store.store
+    from coach.common.problems import CoachError
 
     def busy(*args: object, **kwargs: object) -> object:
         raise CoachError("the history is busy in another coach; try again in a moment")
@@ -126,7 +127,7 @@ async def test_a_busy_history_is_reported_not_a_crash(
     app = build_app(clock, data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        monkeypatch.setattr(coach.store, "open_store", busy)
+        monkeypatch.setattr(coach.store.store, "open_store", busy)
         await pilot.press("c", "enter")
         await settle(pilot)
         assert app.is_running and isinstance(app.screen, CrampDialog)

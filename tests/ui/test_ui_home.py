@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import DataTable, Input, OptionList
 from ui_helpers import build_app, digits, history, run_screen, screen_text, seed_history, settle
 
-from coach.engine import FakeClock
+from coach.engine.clock import FakeClock
 from coach.ui.screens.history import HistoryScreen
 from coach.ui.screens.home import HomeScreen
 from coach.ui.screens.run import RunScreen
@@ -141,8 +141,8 @@ async def test_a_adds_a_note_to_the_selected_session(clock: FakeClock, data_dir:
 async def test_a_note_that_cannot_be_saved_is_reported_not_a_crash(
     clock: FakeClock, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import coach.store
-    from coach.problems import CoachError
+    import coach.store.store
+    from coach.common.problems import CoachError
 
     seed_history(data_dir)
     app = build_app(clock, data_dir)
@@ -153,7 +153,7 @@ async def test_a_note_that_cannot_be_saved_is_reported_not_a_crash(
         def busy(*args: object, **kwargs: object) -> object:
             raise CoachError("the history is busy in another coach; try again in a moment")
 
-        monkeypatch.setattr(coach.store, "open_store", busy)
+        monkeypatch.setattr(coach.store.store, "open_store", busy)
         await pilot.press("a", *"x", "enter")
         await settle(pilot)
         assert app.is_running and isinstance(app.screen, HistoryScreen)

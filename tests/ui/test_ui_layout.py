@@ -11,7 +11,7 @@ from textual.geometry import Region
 from textual.widgets import Footer
 from ui_helpers import advance, build_app, digits, run_screen, screen_text
 
-from coach.engine import FakeClock
+from coach.engine.clock import FakeClock
 from coach.ui.app import CoachApp
 from coach.ui.screens.dialogs import Question
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from ui_helpers import advance, build_app, digits, history, run_screen, screen_text, shown
 
-from coach.engine import FakeClock
+from coach.engine.clock import FakeClock
 from coach.ui.screens.dialogs import Question
 
 SIZE = (100, 30)

@@ -10,8 +10,8 @@ from textual.command import CommandList
 from textual.widgets import Input, Select, Static, Switch
 from ui_helpers import build_app, screen_text, settle
 
-from coach.engine import FakeClock
-from coach.settings import Settings, load_settings
+from coach.config.settings import Settings, load_settings
+from coach.engine.clock import FakeClock
 from coach.ui.screens.home import HomeScreen
 from coach.ui.screens.settings import SettingsScreen
 

@@ -17,7 +17,7 @@ import pytest
 from textual.pilot import Pilot
 from ui_helpers import BEDTIME, MORNING, build_app, fake_clock, run_screen, seed_history, settle
 
-from coach.engine import FakeClock
+from coach.engine.clock import FakeClock
 from coach.ui.app import CoachApp
 
 SnapCompare = Callable[..., bool]

@@ -1,4 +1,4 @@
-"""The app gets the cyclic collector back once its first frame is out (coach.startup paused it)."""
+"""The app gets the cyclic collector back once its first frame is out (coach.ui.startup paused it)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from ui_helpers import build_app, fake_clock
 
-from coach import startup
+from coach.ui import startup
 
 pytestmark = pytest.mark.usefixtures("collector_restored")
 

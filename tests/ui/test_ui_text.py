@@ -10,7 +10,7 @@ from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable, OptionList
 from ui_helpers import advance, build_app, screen_text, settle
 
-from coach.engine import FakeClock
+from coach.engine.clock import FakeClock
 from coach.ui.screens.history import HistoryScreen
 from coach.ui.screens.home import HomeScreen
 from coach.ui.screens.run import RunScreen
@@ -23,7 +23,7 @@ SHOWN_NAME = "[bold]Mark[/] \\x1b[31mred"
 
 
 def write_routine(stem: str = "marked") -> Path:
-    from coach.paths import user_routines_dir
+    from coach.common.paths import user_routines_dir
 
     folder = user_routines_dir()
     folder.mkdir(parents=True, exist_ok=True)

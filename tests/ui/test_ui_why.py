@@ -9,10 +9,10 @@ from textual.command import CommandList
 from textual.containers import VerticalScroll
 from ui_helpers import build_app, screen_text, settle
 
-from coach.engine import FakeClock
+from coach.diary.causes import CAUSES, MEASURES
+from coach.engine.clock import FakeClock
 from coach.ui.screens.home import HomeScreen
 from coach.ui.screens.why import WhyScreen
-from coach.why import CAUSES, MEASURES
 
 SIZE = (100, 30)
 

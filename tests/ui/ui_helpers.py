@@ -12,14 +12,14 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from coach.engine import FakeClock
-from coach.recording import Status
+from coach.engine.clock import FakeClock
+from coach.engine.recording import Status
 from coach.ui.app import CoachApp, make_app
 
 if TYPE_CHECKING:
     from textual.pilot import Pilot
 
-    from coach.diary import CrampEntry
+    from coach.diary.entries import CrampEntry
     from coach.store.records import SessionRecord
     from coach.ui.screens.run import RunScreen
 
@@ -98,7 +98,7 @@ def shown(app: CoachApp, selector: str) -> str:
 
 def history(data_dir: Path) -> list[SessionRecord]:
     """Every recorded session, oldest first (read after `app.flush_history()`)."""
-    from coach.store import open_store
+    from coach.store.store import open_store
 
     return open_store(data_dir, day_start_hour=4, clock=lambda: MORNING).sessions(newest_first=False)
 
@@ -136,7 +136,7 @@ def record(
 
 def seed_history(data_dir: Path) -> None:
     """A week of history before Monday 2 March 2026: mornings kept, evenings mostly kept, one partial soak."""
-    from coach.store import open_store
+    from coach.store.store import open_store
 
     records = []
     for back in range(1, 8):
@@ -165,8 +165,8 @@ class CueCalls:
 
 def seed_cramps(data_dir: Path, cramps: list[tuple[date, str]]) -> None:
     """Cramps in the diary, each at 03:10 (+01:00) in the night after its coach day, with fixed ids."""
-    from coach.diary import make_entry
-    from coach.store import open_store
+    from coach.diary.entries import make_entry
+    from coach.store.store import open_store
 
     store = open_store(data_dir, day_start_hour=4, clock=lambda: MORNING)
     for number, (day, trigger) in enumerate(cramps):
@@ -213,6 +213,6 @@ def seed_diary(data_dir: Path) -> None:
 
 def diary_entries(data_dir: Path) -> list[CrampEntry]:
     """Every cramp in the diary, oldest first."""
-    from coach.store import open_store
+    from coach.store.store import open_store
 
     return open_store(data_dir, day_start_hour=4, clock=lambda: MORNING).diary.entries(newest_first=False)

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from coach.problems import CoachError, ProblemsError
+from coach.common.problems import CoachError, ProblemsError
 from coach.routines.durations import format_span
 from coach.routines.model import Group, Routine, Span, Step, StepKind, TimedStep
 from coach.ui.screens.forms import CurrentRow
@@ -143,7 +143,7 @@ class CopyRoutineDialog(CurrentRow, ModalScreen[str | None]):
     @work(thread=True, exclusive=True, group="copy-routine")
     def save_copy(self, new_id: str, name: str, hold: int | None, rest: int | None, length: Span | None) -> None:
         """Validate and write the copy (never over an existing file), then read the routines again."""
-        from coach.paths import user_routines_dir
+        from coach.common.paths import user_routines_dir
         from coach.routines.catalog import load_catalog
         from coach.routines.customize import customized, save_user_routine
 

@@ -13,15 +13,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioSet, Static
 
-from coach.diary import LAST_NIGHT_HOUR, LEGS, MUSCLE_TITLES, MUSCLES, TRIGGERS, UNKNOWN, trigger_title
-from coach.problems import CoachError
+from coach.common.problems import CoachError
+from coach.diary.entries import LAST_NIGHT_HOUR, LEGS, MUSCLE_TITLES, MUSCLES, TRIGGERS, UNKNOWN, trigger_title
 from coach.ui.screens.forms import Choice, CurrentRow
 from coach.ui.text import literal
 
 if TYPE_CHECKING:
     from textual.app import App
 
-    from coach.diary import CrampEntry
+    from coach.diary.entries import CrampEntry
     from coach.ui.app import CoachApp
 
 NARROW = 86
@@ -138,7 +138,7 @@ class CrampDialog(CurrentRow, ModalScreen["CrampEntry | None"]):
         self.dismiss(None)
 
     def action_save(self) -> None:
-        from coach.diary import DiaryError, parse_severity, parse_when
+        from coach.diary.entries import DiaryError, parse_severity, parse_when
 
         context = self.coach.context
         when = self.query_one("#cramp-when", Choice).value
@@ -169,7 +169,7 @@ class CrampDialog(CurrentRow, ModalScreen["CrampEntry | None"]):
         self, *, leg: str, muscle: str, severity: int, trigger: str, note: str, cramp_at: datetime | None
     ) -> None:
         """Write the entry through the store's diary, which refuses a cramp in the future."""
-        from coach.store import open_store
+        from coach.store.store import open_store
 
         context = self.coach.context
         try:

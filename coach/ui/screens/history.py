@@ -14,13 +14,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from coach.plan import SLOT_LABELS
-from coach.problems import CoachError
+from coach.common.problems import CoachError
 from coach.routines.durations import format_duration
+from coach.store.plan import SLOT_LABELS
 from coach.ui.text import literal
 
 if TYPE_CHECKING:
-    from coach.diary import Insights
+    from coach.diary.insights import Insights
     from coach.store.records import DaySummary, HistoryView, SessionRecord
     from coach.ui.app import CoachApp
 
@@ -117,7 +117,7 @@ class HistoryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="history-insights")
     def load_insights(self) -> None:
         """Read the cramp diary's insights off the event loop (a few index ranges, whatever the history's size)."""
-        from coach.store import open_store
+        from coach.store.store import open_store
 
         self.coach.wait_for_ended_sessions()
         context = self.coach.context
@@ -136,7 +136,7 @@ class HistoryScreen(Screen[None]):
         self.notify(message, title="Insights", severity="error", timeout=20, markup=False)
 
     def show_insights(self, insights: Insights) -> None:
-        from coach.diary import ASSOCIATION, DOCTOR, insight_lines
+        from coach.diary.insights import ASSOCIATION, DOCTOR, insight_lines
 
         chart = self.query_one("#insights-chart", Static)
         lines = self.query_one("#insights-lines", Vertical)
@@ -187,7 +187,7 @@ class HistoryScreen(Screen[None]):
 
     @work(thread=True, group="history-note")
     def save_note(self, session_id: str, note: str) -> None:
-        from coach.store import open_store
+        from coach.store.store import open_store
 
         context = self.coach.context
         try:

@@ -13,14 +13,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from coach.problems import CoachError
+from coach.common.problems import CoachError
 from coach.routines.durations import format_duration
 from coach.routines.model import Routine
 from coach.ui.text import literal, printable
 
 if TYPE_CHECKING:
+    from coach.days.streaks import StreakReport
     from coach.store.records import TodayView
-    from coach.streaks import StreakReport
     from coach.ui.app import CoachApp
 
 
@@ -113,7 +113,7 @@ class HomeScreen(Screen[None]):
         self.notify(message, title="History", severity="error", timeout=20, markup=False)
 
     def show_plan(self, view: TodayView) -> None:
-        from coach.plan import SLOT_LABELS, STATE_LABELS, STATE_MARKS, slots_today  # after the first frame
+        from coach.store.plan import SLOT_LABELS, STATE_LABELS, STATE_MARKS, slots_today  # after the first frame
 
         slots = self.query_one("#slots", Vertical)
         if not slots.is_attached:
@@ -188,7 +188,7 @@ def _routine_order(routine: Routine) -> tuple[int, str]:
 
 
 def _streak_text(report: StreakReport) -> Text:
-    from coach.plan import SLOT_LABELS
+    from coach.store.plan import SLOT_LABELS
 
     text = Text()
     rows = [(SLOT_LABELS[item.slot], item.streak) for item in report.slots if item.planned]

@@ -21,18 +21,10 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Digits, Footer, Static
 
-from coach.engine import (
-    Finished,
-    PhaseStarted,
-    ReminderDue,
-    SessionEngine,
-    SleepGap,
-    Snapshot,
-    Update,
-    clock_text,
-)
-from coach.engine.snapshot import Block, PhaseKind
-from coach.recording import Recorder, SessionStart, Status
+from coach.engine.events import Finished, PhaseStarted, ReminderDue, SleepGap
+from coach.engine.recording import Recorder, SessionStart, Status
+from coach.engine.session import SessionEngine, Update
+from coach.engine.snapshot import Block, PhaseKind, Snapshot, clock_text
 from coach.routines.durations import format_duration
 from coach.routines.model import Routine, Slot
 from coach.ui.bench_trace import BenchTrace

@@ -23,7 +23,7 @@ from coach.ui.text import literal, printable
 if TYPE_CHECKING:
     from textual.app import App
 
-    from coach.settings import Settings
+    from coach.config.settings import Settings
     from coach.ui.app import CoachApp
 
 SPEECH_PROGRAMS = (
@@ -187,7 +187,7 @@ class SettingsScreen(CurrentRow, Screen[None]):
     @work(thread=True, exclusive=True, group="settings-read")
     def read_problems(self) -> None:
         """Read settings.toml again (it may have been edited since coach started) for its located problems."""
-        from coach.settings import load_settings
+        from coach.config.settings import load_settings
 
         problems = [str(problem) for problem in load_settings().problems]
         self.app.call_from_thread(self.show_problems, problems)
@@ -256,7 +256,7 @@ class SettingsScreen(CurrentRow, Screen[None]):
 
     @work(thread=True, exclusive=True, group="settings-write")
     def write(self, settings: Settings) -> None:
-        from coach.settings import save_settings
+        from coach.config.settings import save_settings
 
         try:
             save_settings(settings)

@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from coach.why import CAUSES, MEASURES
+from coach.diary.causes import CAUSES, MEASURES
 
 if TYPE_CHECKING:
     from textual.app import App

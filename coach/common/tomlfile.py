@@ -46,7 +46,7 @@ class TomlDocument:
 
     def problem(self, path: KeyPath, message: str) -> Any:
         """A Problem at the place `path` stands in the file."""
-        from coach.problems import Problem
+        from coach.common.problems import Problem
 
         line, col = self.locate(path)
         return Problem(self.path, line, col, message)
@@ -68,7 +68,7 @@ def printable(text: str, limit: int = 60) -> str:
 
 def read_toml(path: Path, shown_as: str | None = None) -> TomlDocument:
     """Read and parse a TOML file; problems (unreadable, binary, not UTF-8, bad syntax) are collected, never raised."""
-    from coach.problems import Problem
+    from coach.common.problems import Problem
 
     name = shown_as if shown_as is not None else str(path)
     try:
@@ -82,7 +82,7 @@ def read_toml(path: Path, shown_as: str | None = None) -> TomlDocument:
 
 def parse_toml_bytes(raw: bytes, name: str) -> TomlDocument:
     """Parse bytes as read from a file named `name` (see read_toml)."""
-    from coach.problems import Problem
+    from coach.common.problems import Problem
 
     if b"\x00" in raw:
         line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
@@ -108,7 +108,7 @@ def _is_blank(text: str) -> bool:
 
 
 def _encoding_problems(raw: bytes, name: str) -> list[Any]:
-    from coach.problems import Problem
+    from coach.common.problems import Problem
 
     problems = []
     for number, line in enumerate(raw.split(b"\n"), start=1):
@@ -129,7 +129,7 @@ def _encoding_problems(raw: bytes, name: str) -> list[Any]:
 
 def _syntax_problems(text: str, name: str) -> list[Any]:
     """Every syntax error: report one, blank its line, parse again (stops when a line repeats)."""
-    from coach.problems import Problem
+    from coach.common.problems import Problem
 
     lines = text.split("\n")
     problems: list[Problem] = []

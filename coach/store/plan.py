@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from coach.recording import Status
+from coach.engine.recording import Status
 from coach.routines.model import Routine, Slot
 
 if TYPE_CHECKING:

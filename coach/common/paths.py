@@ -42,7 +42,8 @@ def settings_file() -> Path:
 
 def bundled_routines_dir() -> Path:
     """The bundled routines: inside the installed package, else the source checkout's routines/ folder."""
-    packaged = Path(__file__).resolve().parent / BUNDLED_PACKAGE_DIR
+    package = Path(__file__).resolve().parents[1]  # coach/
+    packaged = package / BUNDLED_PACKAGE_DIR
     if packaged.is_dir():
         return packaged
-    return packaged.parents[1] / "routines"
+    return package.parent / "routines"

@@ -30,7 +30,7 @@ def planned_slots(cache_dir: Path | None = None) -> tuple[str, ...]:
 
 
 def _from_catalog() -> tuple[str, ...]:
+    from coach.days.streaks import planned_slots as union_of_slots
     from coach.routines.catalog import load_catalog
-    from coach.streaks import planned_slots as union_of_slots
 
     return union_of_slots(routine.slots for routine in load_catalog().routines.values())

@@ -112,7 +112,7 @@ PHASE_WORDS: dict[str, str] = {"hold": "Hold", "rest": "Rest", "soak": "Soak"}
 
 def cue_for_event(event: object, *, last_part: bool = False) -> tuple[CueKind, Cue] | None:
     """The cue a session event deserves, if any: every change the user must notice without looking."""
-    from coach.engine import EndingSoon, Finished, MayMoveOn, PhaseStarted, ReminderDue
+    from coach.engine.events import EndingSoon, Finished, MayMoveOn, PhaseStarted, ReminderDue
 
     if isinstance(event, PhaseStarted):
         kind = CueKind(event.phase.kind.value)

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
-from coach.recording import Checkpoint, Recorder, SessionStart, Status
+from coach.engine.recording import Checkpoint, Recorder, SessionStart, Status
 
 _STOP = object()
 

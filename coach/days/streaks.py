@@ -4,7 +4,7 @@ The rules, as the user sees them:
 
 - A slot (morning, evening, bedtime) is *kept* on a day when a completed session for that slot is recorded on that
   day. Partial sessions show in the history but do not keep a slot. The day of a session was fixed when it started
-  (see `coach.day`), so nothing here looks at clock times or offsets.
+  (see `coach.days.day`), so nothing here looks at clock times or offsets.
 - The *current* streak counts kept days back from today; while today's slot is still open (not kept yet) it counts
   back from yesterday, so a streak does not drop to 0 at breakfast.
 - The *longest* streak is the longest run of kept days ever (up to the day asked about).

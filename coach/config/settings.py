@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from coach.problems import Problem
+from coach.common.problems import Problem
 
 
 @dataclass(frozen=True)
@@ -35,12 +35,12 @@ class LoadedSettings:
 
 def load_settings(path: Path | None = None) -> LoadedSettings:
     """Read settings.toml (or the defaults when there is none); never raises for a bad file."""
-    from coach.paths import settings_file
+    from coach.common.paths import settings_file
 
     path = path or settings_file()
     if not path.exists():
         return LoadedSettings(Settings(), [])
-    from coach.tomlfile import read_toml
+    from coach.common.tomlfile import read_toml
 
     document = read_toml(path)
     if document.problems:
@@ -78,7 +78,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
 
     import tomli_w
 
-    from coach.paths import settings_file
+    from coach.common.paths import settings_file
 
     path = path or settings_file()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,1 @@
+"""Plain helpers every layer may use: where files live, located problems, TOML reading, text made safe to print."""
