@@ -6,18 +6,20 @@ import os
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
 from coach.ui.context import AppContext, ProblemHandler
+from coach.ui.messages import CoachSignals, HistoryChange, HistoryChanged, RoutinesChanged
 
 if TYPE_CHECKING:  # the engine, the store and the palette load when first used, not before the first frame
     from textual.command import Provider
     from textual.driver import Driver
 
+    from coach.diary.entries import CrampEntry
     from coach.engine.clock import Clock
     from coach.engine.recording import Recorder, Status
     from coach.routines.catalog import Catalog
@@ -58,7 +60,11 @@ class CoachApp(App[None]):
     CSS_PATH = "coach.tcss"
     TITLE = "coach"
     COMMANDS: ClassVar = App.COMMANDS | {coach_commands}
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+    BINDINGS = [
+        # Both go through coach's own quit: a running session asks first (Textual's ctrl+c only showed a toast).
+        Binding("ctrl+q", "quit", "Quit", id="app-quit", show=False, priority=True),
+        Binding("ctrl+c", "quit", "Quit", id="app-quit-ctrl-c", show=False),
+    ]
 
     def __init__(self, context: AppContext, *, start_with: Routine | None = None, slot: Slot | None = None) -> None:
         super().__init__()
@@ -69,6 +75,8 @@ class CoachApp(App[None]):
         self._ended: list[Recorder] = []
         """Recorders of sessions that were closed: their last writes may still be on the way."""
         self.theme = context.settings.theme if context.settings.theme in self.available_themes else "textual-dark"
+        self.signals = CoachSignals(self)
+        """"The routines changed", "the history changed": published by whoever changed them (coach.ui.messages)."""
 
     def get_driver_class(self) -> type[Driver]:
         driver = super().get_driver_class()
@@ -94,7 +102,7 @@ class CoachApp(App[None]):
             shown = f"^{shown}"
         return "+".join([*modifiers, shown])
 
-    def get_default_screen(self) -> Screen[object]:
+    def get_default_screen(self) -> Screen[Any]:
         if self.start_with is not None:
             return self._run_screen(self.start_with, self.start_slot)
         from coach.ui.screens.home import HomeScreen
@@ -108,8 +116,13 @@ class CoachApp(App[None]):
         install_signal_handlers(self._on_signal)
         for problem in self.context.settings_problems:
             self.notify(problem, title="Settings not used", severity="warning", timeout=10, markup=False)
+        for path, problems in self.context.catalog.broken.items():
+            located = "\n".join(str(problem) for problem in problems)
+            self.notify(located, title=f"Routine not loaded: {path.name}", severity="warning", timeout=15, markup=False)
 
-    # -- verbs the screens and the command palette use ----------------------------------------------------------
+    # -- verbs the screens and the command palette use --------------------------------------------------------
+    # Each screen's module is imported when it is first opened: home is on the first frame's path, the others
+    # (tens of ms of widgets each) are not. This is the one place that defers them.
 
     def start_routine(self, routine_id: str) -> None:
         routine = self.context.catalog.get(routine_id)
@@ -119,9 +132,51 @@ class CoachApp(App[None]):
     def open_history(self) -> None:
         from coach.ui.screens.history import HistoryScreen
 
-        self.push_screen(HistoryScreen())
+        if not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen())
 
-    def _run_screen(self, routine: Routine, slot: Slot | None) -> Screen[object]:
+    def open_why(self) -> None:
+        from coach.ui.screens.why import WhyScreen
+
+        if not isinstance(self.screen, WhyScreen):
+            self.push_screen(WhyScreen())
+
+    def open_settings(self) -> None:
+        from coach.ui.screens.settings import open_settings
+
+        open_settings(cast("App[object]", self))
+
+    def open_copy_dialog(self, routine_id: str) -> None:
+        """The copy form for a routine; once saved, the routines changed (home shows the copy, under the cursor)."""
+        from coach.ui.screens.copy_routine import CopyRoutineDialog
+
+        routine = self.context.catalog.get(routine_id)
+        if routine is not None:
+            self.push_screen(CopyRoutineDialog(routine), self._copied)
+
+    def _copied(self, new_id: str | None) -> None:
+        if new_id is not None:
+            self.notify(f"Saved as {new_id}: it is in your routines now.", title="Your copy", timeout=8, markup=False)
+            self.signals.routines_changed.publish(RoutinesChanged(highlight=new_id))
+
+    def open_cramp_dialog(self) -> None:
+        """The cramp form; once logged, say what was written and for which coach day, and that the history changed."""
+        from coach.ui.screens.cramp import CrampDialog
+
+        if not any(isinstance(screen, CrampDialog) for screen in self.screen_stack):
+            self.push_screen(CrampDialog(), self._cramp_logged)
+
+    def _cramp_logged(self, entry: CrampEntry | None) -> None:
+        if entry is not None:
+            self.notify(
+                f"{entry.describe()}. It counts for the coach day {entry.day.isoformat()}.",
+                title="Cramp logged",
+                timeout=8,
+                markup=False,
+            )
+            self.signals.history_changed.publish(HistoryChanged(HistoryChange.CRAMP))
+
+    def _run_screen(self, routine: Routine, slot: Slot | None) -> Screen[Any]:
         from coach.config.settings import preferred_seconds
         from coach.days.day import choose_slot
         from coach.engine.session import SessionEngine
@@ -137,13 +192,14 @@ class CoachApp(App[None]):
         self._recorders.append(recorder)
         return RunScreen(routine, engine, recorder, slot)
 
-    def session_closed(self, screen: Screen[object], status: Status | None) -> None:
+    def session_closed(self, screen: Screen[Any], status: Status | None) -> None:
         """A run screen is done: back to the home screen, or out when coach was started on the routine."""
         recorder = getattr(screen, "recorder", None)
         if recorder is not None:
             self._ended.append(recorder)
         if len(self.screen_stack) > 1 and self.start_with is None:
             self.pop_screen()
+            self.signals.history_changed.publish(HistoryChanged(HistoryChange.SESSION))
         else:
             self.exit()
 
@@ -161,9 +217,15 @@ class CoachApp(App[None]):
                 screen.stop_session()
 
     async def action_quit(self) -> None:
-        """Ctrl+Q: a running session is recorded as partial first."""
-        self._stop_running_sessions()
-        self.exit()
+        """q on home, Ctrl+Q and Ctrl+C anywhere: coach's own quit. A running session asks first, as its q does
+        (while that question, or another over the session, is up, it waits for its answer); without one, leave."""
+        from coach.ui.screens.run import RunScreen
+
+        running = [screen for screen in self.screen_stack if isinstance(screen, RunScreen)]
+        if not running:
+            self.exit()
+        elif self.screen is running[-1]:
+            running[-1].action_quit_session()
 
     def _on_signal(self, number: int) -> None:
         """SIGTERM/SIGHUP: record a running session as partial, then exit 128+N like a shell would report.

@@ -141,7 +141,7 @@ async def test_a_adds_a_note_to_the_selected_session(clock: FakeClock, data_dir:
 async def test_a_note_that_cannot_be_saved_is_reported_not_a_crash(
     clock: FakeClock, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import coach.store.store
+    import coach.ui.screens.history
     from coach.common.problems import CoachError
 
     seed_history(data_dir)
@@ -153,7 +153,7 @@ async def test_a_note_that_cannot_be_saved_is_reported_not_a_crash(
         def busy(*args: object, **kwargs: object) -> object:
             raise CoachError("the history is busy in another coach; try again in a moment")
 
-        monkeypatch.setattr(coach.store.store, "open_store", busy)
+        monkeypatch.setattr(coach.ui.screens.history, "open_store", busy)
         await pilot.press("a", *"x", "enter")
         await settle(pilot)
         assert app.is_running and isinstance(app.screen, HistoryScreen)

@@ -251,12 +251,19 @@ async def test_ctrl_z_pauses_before_handing_the_terminal_back(
         assert digits(app) == "19:49"
 
 
-async def test_ctrl_q_records_the_running_session_as_partial(clock: FakeClock, data_dir: Path) -> None:
+@pytest.mark.parametrize("key", ["ctrl+q", "ctrl+c"])
+async def test_ctrl_q_and_ctrl_c_ask_as_q_does_then_record_the_session_as_partial(
+    key: str, clock: FakeClock, data_dir: Path
+) -> None:
     app = build_app(clock, data_dir, "toe-exercises")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
         await advance(pilot, clock, 33)
-        await pilot.press("ctrl+q")
+        await pilot.press(key)
+        assert isinstance(app.screen, Question) and app.screen.id == "quit-dialog"  # coach's question, no toast
+        await pilot.press(key)  # again while it is up: the question waits for its answer
+        assert isinstance(app.screen, Question) and app.is_running
+        await pilot.press("y")
         assert not app.is_running
     assert app.flush_history()
     [session] = history(data_dir)
