@@ -300,6 +300,9 @@ class HistoryScreen(Screen[None]):
     # -- moving ----------------------------------------------------------------------------------------------
 
     @on(DataTable.RowHighlighted, "#history-table")
+    def _row_highlighted(self) -> None:
+        self.call_after_refresh(self._follow_cursor)  # once the table has its place on the page
+
     def _follow_cursor(self) -> None:
         """The page scrolls with the cursor, so the selected session is always in sight (the table never scrolls
         by itself: it is as tall as its rows)."""
