@@ -7,6 +7,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import date
 
     from coach.store.records import SessionRecord
@@ -82,6 +83,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     rest.add_argument("--undo", action="store_true", help="make it an ordinary day again")
     rest.set_defaults(handler="coach.cli.history_cmd:run_rest")
 
+    delete = actions.add_parser(
+        "delete",
+        help="delete a recorded session (asks first)",
+        description="Delete one past session. It is gone from the history, the export and the streaks, and "
+        "`coach import` never brings it back. Asks first when run in a terminal; --yes skips the question.",
+    )
+    delete.add_argument(
+        "session_id", metavar="ID", help="the session id, or its first characters (see `coach history`)"
+    )
+    delete.add_argument("--yes", "-y", action="store_true", help="delete without asking")
+    delete.set_defaults(handler="coach.cli.history_cmd:run_delete")
+
     repair = actions.add_parser(
         "repair",
         help="move a damaged history file aside and restore the newest backup",
@@ -141,7 +154,7 @@ def _filters_text(args: argparse.Namespace) -> str:
     return (" " + " ".join(parts)) if parts else ""
 
 
-def _print_table(sessions: list[SessionRecord], rests: list[object], total: int | None, limit: int) -> None:
+def _print_table(sessions: list[SessionRecord], rests: Sequence[object], total: int | None, limit: int) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -223,6 +236,30 @@ def run_note(args: argparse.Namespace) -> int:
     if updated.discomfort is not None:
         parts.append(f"discomfort {updated.discomfort}/10")
     print(f"{_describe(updated)}: {', '.join(parts)}")
+    return 0
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    import sys
+
+    from coach.common.problems import CoachError
+    from coach.common.safe_text import printable
+
+    store = open_history(args)
+    record = store.find(args.session_id)
+    shown = f"{printable(_describe(record))} ({record.status}, id {record.id[:8]})"
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise CoachError(f"not deleting {shown}: add --yes to delete without a terminal to ask in")
+        try:
+            answer = input(f"Delete the session {shown}? It cannot be undone. [y/N] ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing was deleted.")
+            return 1
+    store.delete_session(record.id)
+    print(f"Deleted the session {shown}.")
     return 0
 
 

@@ -55,6 +55,10 @@ def run(args: argparse.Namespace) -> int:
             "history and kept as recorded"
         )
         message += f" ({result.differing} with different details in the file)." if result.differing else "."
+    if result.deleted:
+        message += (
+            f" {_count(result.deleted, 'session')} you had deleted {'was' if result.deleted == 1 else 'were'} left out."
+        )
     if result.rest_already:
         message += f" {_count(result.rest_already, 'rest day')} already marked."
     if result.cramps_already:

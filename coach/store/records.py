@@ -166,3 +166,5 @@ class ImportResult:
     cramps_added: int = 0
     cramps_already: int = 0
     """Cramps whose id was already in the diary (kept as they were)."""
+    deleted: int = 0
+    """Sessions of the file the user had deleted (never brought back)."""

@@ -245,10 +245,36 @@ class Store:
         assert record is not None
         return record
 
+    def delete_session(self, session_id: str) -> SessionRecord:
+        """Delete a past session by its full id and keep a tombstone (table deleted_sessions), so that export,
+        streaks and a later sync follow, and `coach import` never brings it back. Returns what was deleted;
+        CoachError for an unknown id or a session still being recorded."""
+        with self._connection() as connection, write_transaction(connection):
+            row = connection.execute(f"SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            if row is None:
+                raise CoachError(f"no session with id {session_id!r}; `coach history` shows the ids")
+            record = _record(row)
+            if record.status is Status.RUNNING and locks.is_held(self.data_dir, session_id):
+                raise CoachError(f"session {session_id[:8]} is still being recorded; finish it first")
+            connection.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+            connection.execute(
+                "INSERT INTO deleted_sessions (id, deleted_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
+                (session_id, to_iso(self.clock())),
+            )
+        locks.forget(self.data_dir, session_id)
+        return record
+
+    def deleted_ids(self) -> set[str]:
+        """The ids of sessions the user deleted (their tombstones)."""
+        with self._connection() as connection:
+            return {str(row[0]) for row in connection.execute("SELECT id FROM deleted_sessions")}
+
     def insert_sessions(self, records: Iterable[SessionRecord]) -> int:
         """Add sessions in one transaction; ids already present are left as they are. Returns how many were added."""
         with self._connection() as connection, write_transaction(connection):
-            return _insert(connection, records)
+            records = list(records)
+            deleted = _tombstoned(connection, [record.id for record in records])
+            return _insert(connection, [record for record in records if record.id not in deleted])
 
     # -- rest days -------------------------------------------------------------------------------------------
 
@@ -359,6 +385,8 @@ class Store:
         """Add sessions, rest days and cramps in one transaction (all or nothing). A session or a cramp whose id
         is already in the history is left exactly as it is, as is an existing rest day."""
         with self._connection() as connection, write_transaction(connection):
+            deleted = _tombstoned(connection, [record.id for record in sessions])
+            sessions = [record for record in sessions if record.id not in deleted]
             existing = _existing(connection, [record.id for record in sessions])
             differing = sum(
                 1 for record in sessions if record.id in existing and existing[record.id] != _fingerprint(record)
@@ -384,6 +412,7 @@ class Store:
             rest_already=len(rest_days) - rest_added,
             cramps_added=cramps_added,
             cramps_already=len(cramps) - cramps_added,
+            deleted=len(deleted),
         )
 
 
@@ -511,6 +540,19 @@ def _existing(connection: sqlite3.Connection, ids: Sequence[str]) -> dict[str, t
             part,
         ):
             found[str(row[0])] = tuple(row[1:])
+    return found
+
+
+def _tombstoned(connection: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
+    """Which of `ids` the user deleted (a deleted session is never brought back by an import)."""
+    found: set[str] = set()
+    chunk = 500
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        marks = ", ".join("?" * len(part))
+        found.update(
+            str(row[0]) for row in connection.execute(f"SELECT id FROM deleted_sessions WHERE id IN ({marks})", part)
+        )
     return found
 
 
