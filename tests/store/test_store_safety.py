@@ -224,7 +224,7 @@ def test_quarantine_keeps_the_bytes_and_restore_brings_back_the_newest_backup(tm
     assert moved.read_bytes() == GARBAGE
     assert not (tmp_path / "history.sqlite3").exists()
     restored = restore_latest_backup(tmp_path)
-    assert restored is not None and restored.name == "history-2024-05-02.sqlite3"
+    assert restored is not None and restored.path.name == "history-2024-05-02.sqlite3"
     assert open_store(tmp_path, day_start_hour=4, clock=clock).count() == 2
     # Quarantining again the same second never overwrites the first copy.
     (tmp_path / "history.sqlite3").write_bytes(b"second damaged file")
@@ -245,7 +245,7 @@ def test_restore_skips_a_damaged_backup(tmp_path: Path) -> None:
     backups[-1][1].write_bytes(GARBAGE)
     quarantine_damaged(tmp_path)
     restored = restore_latest_backup(tmp_path)
-    assert restored == backups[0][1]
+    assert restored is not None and restored.path == backups[0][1]
     assert open_store(tmp_path, day_start_hour=4, clock=clock).count() == 1
 
 
