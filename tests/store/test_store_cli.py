@@ -343,10 +343,14 @@ def test_repair_restores_the_newest_backup(capsys: pytest.CaptureFixture[str]) -
     for companion in ("-wal", "-shm"):
         (data_dir() / f"history.sqlite3{companion}").unlink(missing_ok=True)
     code, out, _ = run(capsys, "history", "repair")
-    assert code == 0 and (
-        "Restored the backup history-2024-05-02.sqlite3: the one holding the newest data (2 sessions, "
-        "the newest started 2024-05-01 UTC)"
-    ) in out
+    assert (
+        code == 0
+        and (
+            "Restored the backup history-2024-05-02.sqlite3: the one holding the newest data (2 sessions, "
+            "the newest started 2024-05-01 UTC)"
+        )
+        in out
+    )
     assert len(json.loads(run(capsys, "history", "--json")[1])) == 2
 
 
