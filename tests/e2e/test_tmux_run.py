@@ -13,6 +13,7 @@ import shlex
 import shutil
 import signal
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -23,11 +24,12 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 TMUX = shutil.which("tmux")
-COACH = shutil.which("coach")
-if TMUX is None or COACH is None:
-    pytest.skip(
-        "needs tmux and the installed coach command (CI: .ci/run installs tmux and `pip install .[test]` coach)",
-        allow_module_level=True,
+COACH = Path(sys.executable).with_name("coach")
+"""The console script installed beside this interpreter (`pip install .[test]`), whatever PATH says."""
+if TMUX is None or not COACH.exists():
+    pytest.fail(
+        f"needs tmux and the installed coach command at {COACH} (.ci/run installs tmux; `pip install .[test]` coach)",
+        pytrace=False,
     )
 
 
@@ -100,6 +102,8 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
         LC_ALL="C.UTF-8",
     )
     env.pop("TMUX", None)  # never talk to a tmux the tests run inside
+    for name in ("COLUMNS", "LINES"):  # pytest-xdist sets them: the app would draw at 80x24 whatever the window
+        env.pop(name, None)
     made = Terminal(tmp_path, env)
     yield made
     made.close()

@@ -203,6 +203,26 @@ async def test_history_rows_keep_the_routine_and_the_status_whole(size: tuple[in
         assert rows and all("completed" in line or "partial" in line for line in rows), rows
 
 
+@pytest.mark.parametrize(("answer", "left"), [("n", 15), ("y", 14)])
+async def test_d_deletes_the_selected_session_once_asked(
+    answer: str, left: int, clock: FakeClock, data_dir: Path
+) -> None:
+    seed_diary(data_dir)
+    app = build_app(clock, data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "d")  # Sat 28 Feb, the partial soak
+        text = screen_text(app)
+        assert "Delete this session?" in text and "Sat 28 Feb 2026 · Bedtime · Foot soak, 6m, partial" in text
+        await pilot.press(answer)
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        assert f"{left} sessions in all" in screen_text(app)  # the streaks and the calendar read again too
+    kept = [(r.day.isoformat(), r.slot) for r in history(data_dir)]
+    assert (("2026-02-28", "bedtime") in kept) is (answer == "n")
+
+
 # -- broken routine files ---------------------------------------------------------------------------------------
 
 

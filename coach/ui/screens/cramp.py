@@ -29,7 +29,6 @@ from coach.diary.entries import (
     parse_when,
     trigger_title,
 )
-from coach.store.store import Store, open_store
 from coach.ui.screens.forms import Choice, CurrentRow
 from coach.ui.text import literal
 from coach.ui.workers import Done, Failed, outcome
@@ -120,7 +119,7 @@ class CrampDialog(CurrentRow, ModalScreen["CrampEntry | None"]):
     @work(thread=True, exclusive=True, group="cramp-defaults", name="read cramp defaults", exit_on_error=False)
     def read_defaults(self) -> CrampDefaults:
         """The last entry's answers, read while the form is already open (keys typed meanwhile are not lost)."""
-        last = self._store().diary.entries(limit=1)
+        last = self.coach.context.history.diary.entries(limit=1)
         return cramp_defaults(last[0] if last else None)
 
     def use_defaults(self, defaults: CrampDefaults) -> None:
@@ -134,10 +133,6 @@ class CrampDialog(CurrentRow, ModalScreen["CrampEntry | None"]):
         if severity.value == str(self.defaults.severity):
             severity.value = str(defaults.severity)
         self.defaults = defaults
-
-    def _store(self) -> Store:
-        context = self.coach.context
-        return open_store(context.data_dir, day_start_hour=context.settings.day_start_hour, clock=context.clock.wall)
 
     def on_resize(self, event: events.Resize) -> None:
         """A narrow window: the choices stacked, one a line, so that none is cut off at the right."""
@@ -211,7 +206,7 @@ class CrampDialog(CurrentRow, ModalScreen["CrampEntry | None"]):
         self, *, leg: str, muscle: str, severity: int, trigger: str, note: str, cramp_at: datetime | None
     ) -> CrampEntry:
         """Write the entry through the store's diary, which refuses a cramp in the future."""
-        return self._store().diary.log(
+        return self.coach.context.history.diary.log(
             leg=leg, muscle=muscle, severity=severity, trigger=trigger, note=note, cramp_at=cramp_at
         )
 

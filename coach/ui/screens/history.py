@@ -12,7 +12,6 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.geometry import Region, Spacing
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
@@ -22,7 +21,6 @@ from coach.diary.insights import ASSOCIATION, DOCTOR, Insights, insight_lines
 from coach.routines.durations import format_duration
 from coach.store.plan import SLOT_LABELS
 from coach.store.records import DaySummary, HistoryView, SessionRecord
-from coach.store.store import Store, open_store
 from coach.ui.messages import HistoryChange, HistoryChanged
 from coach.ui.screens.dialogs import Question
 from coach.ui.text import literal
@@ -161,7 +159,9 @@ class HistoryScreen(Screen[None]):
         yield CoachFooter()
 
     def on_mount(self) -> None:
-        self.query_one(SessionTable).focus()  # the arrows pick the session that `a` notes and `d` deletes
+        self.set_focus(
+            self.query_one(SessionTable), scroll_visible=False
+        )  # the page follows the cursor; the arrows pick the session that `a` notes and `d` deletes
         self.coach.signals.history_changed.subscribe(self, self._history_changed)
         self.load()
 
@@ -176,31 +176,27 @@ class HistoryScreen(Screen[None]):
 
     # -- reading ---------------------------------------------------------------------------------------------
 
-    def _store(self) -> Store:
-        context = self.coach.context
-        return open_store(context.data_dir, day_start_hour=context.settings.day_start_hour, clock=context.clock.wall)
-
     @work(thread=True, exclusive=True, group="history", name="read history", exit_on_error=False)
     def load(self) -> HistoryView:
         """Read the history off the event loop (tens of ms with decades of data)."""
         self.coach.wait_for_ended_sessions()
         context = self.coach.context
-        return context.history_view(context.planned, context.clock.wall())
+        return context.history.history_view(context.planned)
 
     @work(thread=True, exclusive=True, group="history-insights", name="read insights", exit_on_error=False)
     def load_insights(self) -> Insights:
         """Read the cramp diary's insights off the event loop (a few index ranges, whatever the history's size)."""
         self.coach.wait_for_ended_sessions()
-        return self._store().diary.insights(self.coach.context.planned)
+        return self.coach.context.history.diary.insights(self.coach.context.planned)
 
     @work(thread=True, group="history-note", name="save note", exit_on_error=False)
     def save_note(self, session_id: str, note: str) -> NoteSaved:
-        self._store().set_note(session_id, note)
+        self.coach.context.history.set_note(session_id, note)
         return NoteSaved(session_id)
 
     @work(thread=True, group="history-delete", name="delete session", exit_on_error=False)
     def delete_session(self, session_id: str) -> SessionDeleted:
-        self._store().delete_session(session_id)
+        self.coach.context.history.delete_session(session_id)
         return SessionDeleted(session_id)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -307,9 +303,18 @@ class HistoryScreen(Screen[None]):
         """The page scrolls with the cursor, so the selected session is always in sight (the table never scrolls
         by itself: it is as tall as its rows)."""
         table = self.query_one(SessionTable)
-        y = table.virtual_region.y + table.header_height + table.cursor_row
         page = self.query_one("#history", VerticalScroll)
-        page.scroll_to_region(Region(0, y, 1, 1), spacing=Spacing(2, 0, 0, 0), animate=False, immediate=True)
+        height = page.scrollable_content_region.height
+        if height <= 0 or table.row_count == 0:
+            return
+        y = table.virtual_region.y + table.header_height + table.cursor_row
+        top = y - table.header_height - 1  # the headings and the title above the row stay in sight with it
+        if y < height:  # in the first screenful: the page from its top (the calendar and the streaks)
+            page.scroll_to(y=0, animate=False, immediate=True)
+        elif top < page.scroll_y:
+            page.scroll_to(y=max(0, top), animate=False, immediate=True)
+        elif y >= page.scroll_y + height:
+            page.scroll_to(y=y - height + 1, animate=False, immediate=True)
 
     @on(SessionTable.Edge)
     def _past_the_rows(self, event: SessionTable.Edge) -> None:
@@ -374,7 +379,7 @@ class HistoryScreen(Screen[None]):
         self.noting = None
         self.query_one("#note-input", Input).value = ""
         self.query_one("#note-editor").remove_class("-open")
-        self.query_one(SessionTable).focus()
+        self.set_focus(self.query_one(SessionTable), scroll_visible=False)
         self.refresh_bindings()
 
     def action_delete(self) -> None:

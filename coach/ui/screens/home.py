@@ -150,7 +150,7 @@ class HomeScreen(Screen[None]):
         """Read today's plan from the store off the event loop."""
         self.coach.wait_for_ended_sessions()
         context = self.coach.context
-        return context.today_view(context.planned, context.clock.wall())
+        return context.history.today_view(context.planned)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         match outcome(event):
