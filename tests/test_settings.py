@@ -58,3 +58,14 @@ def test_preferred_length_stays_within_the_range() -> None:
     assert with_preferred_length(soak, 60).max_seconds == 15 * 60
     toes = catalog.routines["toe-exercises"]
     assert with_preferred_length(toes, 12 * 60).max_seconds < toes.max_seconds
+
+
+def test_sync_folder_is_a_string_and_off_by_default(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    assert load_settings(path).settings.sync_folder == ""
+    path.write_text('sync_folder = "~/Sync/coach"\n')
+    assert load_settings(path).settings.sync_folder == "~/Sync/coach"
+    path.write_text("sync_folder = 3\n")
+    loaded = load_settings(path)
+    assert [str(p) for p in loaded.problems] == [f"{path}:1:1: sync_folder must be a string"]
+    assert loaded.settings.sync_folder == ""

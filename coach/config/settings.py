@@ -23,6 +23,8 @@ class Settings:
     theme: str = "textual-dark"
     lengths: dict[str, str] = field(default_factory=dict)
     """Preferred lengths within a routine's ranges, e.g. {"foot-soak": "18m"}."""
+    sync_folder: str = ""
+    """A folder shared by a file-sync tool, where `coach sync` meets the other devices' histories; "" = off."""
 
 
 @dataclass(frozen=True)
