@@ -104,7 +104,7 @@ def test_reminder_times_any_subset_and_located_mistakes(tmp_path: Path) -> None:
     assert lines[2].endswith("unknown slot 'noon' in [reminders] (the slots are morning, evening, bedtime)")
 
 
-def test_a_length_in_seconds_is_allowed_and_an_out_of_range_one_is_said(tmp_path: Path) -> None:
+def test_a_length_in_seconds_is_allowed_and_an_out_of_range_one_is_said_and_not_used(tmp_path: Path) -> None:
     path = tmp_path / "settings.toml"
     path.write_text('[lengths]\nfoot-soak = 1080\ntoe-exercises = "40m"\nnot-installed = "3m"\n')
     loaded = load_settings(path)
@@ -112,12 +112,14 @@ def test_a_length_in_seconds_is_allowed_and_an_out_of_range_one_is_said(tmp_path
     assert preferred_seconds(loaded.settings, "foot-soak") == 1080
     checked = loaded.with_routines(load_catalog().routines)
     assert [str(p) for p in checked.problems] == [
-        f"{path}:3:1: lengths.toe-exercises: 40m is outside 10m to 15m (Toe exercises); coach uses 15m"
+        f"{path}:3:1: lengths.toe-exercises: 40m is outside 10m to 15m (Toe exercises)"
     ]
+    assert checked.settings.lengths == {"foot-soak": 1080, "not-installed": "3m"}  # not used: the longest it is
+    assert loaded.settings.lengths["toe-exercises"] == "40m"  # what was read alone is left as it was
     path.write_text("[lengths]\nfoot-soak = 60\n")
     checked = load_settings(path).with_routines(load_catalog().routines)
     assert [str(p) for p in checked.problems] == [
-        f"{path}:2:1: lengths.foot-soak: 60 s is outside 15m to 20m (Foot soak); coach uses 15m"
+        f"{path}:2:1: lengths.foot-soak: 60 s is outside 15m to 20m (Foot soak)"
     ]
 
 

@@ -67,15 +67,20 @@ class LoadedSettings:
     """Makes a Problem at a key's place in the file (None when there is no readable file)."""
 
     def with_routines(self, routines: Mapping[str, Routine]) -> LoadedSettings:
-        """The same settings checked against the installed routines: a preferred length outside a routine's range
-        becomes a located problem saying which length coach uses instead (the nearest end of the range)."""
+        """The same settings checked against the installed routines: a preferred length outside its routine's
+        range is a located problem and is not used (the routine ends at its longest, as with no preference)."""
         if self.locate is None:
             return self
+        wrong = lengths_out_of_range(self.settings, routines)
+        if not wrong:
+            return self
+        settings = copy.deepcopy(self.settings)
+        for routine_id, _ in wrong:
+            settings.lengths.pop(routine_id, None)
         extra = [
-            self.locate(("lengths", routine_id), f"lengths.{routine_id}: {message}")
-            for routine_id, message in lengths_out_of_range(self.settings, routines)
+            self.locate(("lengths", routine_id), f"lengths.{_key(routine_id)}: {why}") for routine_id, why in wrong
         ]
-        return LoadedSettings(self.settings, self.problems + extra, self.locate) if extra else self
+        return LoadedSettings(settings, self.problems + extra, self.locate)
 
 
 # -- reading --------------------------------------------------------------------------------------------------
@@ -305,8 +310,8 @@ def length_problem(value: str | int, bounds: tuple[int, int]) -> str | None:
 
 
 def lengths_out_of_range(settings: Settings, routines: Mapping[str, Routine]) -> list[tuple[str, str]]:
-    """(routine id, message) for each preferred length outside its routine's range, naming the length used
-    instead; lengths of routines not installed now are kept quietly for when they are."""
+    """(routine id, why) for each preferred length outside its routine's range; lengths of routines not installed
+    now are kept quietly for when they are."""
     found = []
     for routine_id, value in settings.lengths.items():
         routine = routines.get(routine_id)
@@ -314,10 +319,8 @@ def lengths_out_of_range(settings: Settings, routines: Mapping[str, Routine]) ->
         seconds = preferred_seconds(settings, routine_id)
         if routine is None or bounds is None or seconds is None or bounds[0] <= seconds <= bounds[1]:
             continue
-        used = format_duration(min(max(seconds, bounds[0]), bounds[1]))
         low, high = format_duration(bounds[0]), format_duration(bounds[1])
-        message = f"{_written(value)} is outside {low} to {high} ({printable(routine.name)}); coach uses {used}"
-        found.append((routine_id, message))
+        found.append((routine_id, f"{_written(value)} is outside {low} to {high} ({printable(routine.name)})"))
     return found
 
 
