@@ -28,6 +28,8 @@ LAUNCHD_LABEL = "org.coach.remind"
 PASSED_ENVIRONMENT = ("COACH_DATA_DIR", "COACH_CONFIG_DIR")
 """Variables that move coach's folders: the timer runs with the values in force at install."""
 COMMAND_TIMEOUT = 30.0
+UNSAFE_FOR_SYSTEMD = "\"'\\"
+"""Characters systemd refuses in the path of the program a unit runs (its arguments may hold anything)."""
 
 
 class Kind(StrEnum):
@@ -98,6 +100,11 @@ def plan(kind: Kind, command: Sequence[str], env: Mapping[str, str], home: Path,
         if "\n" in word or "\r" in word or "\x00" in word:
             raise CoachError(f"cannot install a timer for a path with a line break in it: {word!r}")
     if kind is Kind.SYSTEMD:
+        if any(char in command[0] for char in UNSAFE_FOR_SYSTEMD):
+            raise CoachError(
+                f"systemd cannot run a program whose path holds a quote or a backslash: {command[0]!r}. "
+                "Install coach in a folder without them, or use `coach remind install --kind cron`."
+            )
         folder = config_home / "systemd" / "user"
         systemctl = ("systemctl", "--user")
         return Plan(
@@ -132,7 +139,9 @@ def systemd_service(command: Sequence[str], env: Mapping[str, str]) -> str:
         "Type=oneshot",
     ]
     lines += [f"Environment={_systemd_quote(f'{name}={value}')}" for name, value in sorted(env.items())]
-    lines.append("ExecStart=" + " ".join(_systemd_quote(word, command_line=True) for word in command))
+    # systemd expands $VARIABLES in the arguments, never in the program's own path
+    arguments = [_systemd_quote(word, expands=True) for word in command[1:]]
+    lines.append("ExecStart=" + " ".join([_systemd_quote(command[0]), *arguments]))
     return "\n".join(lines) + "\n"
 
 
@@ -176,11 +185,11 @@ def cron_line(command: Sequence[str], env: Mapping[str, str]) -> str:
     return f"*/{EVERY_MINUTES} * * * * " + " ".join(words)
 
 
-def _systemd_quote(word: str, command_line: bool = False) -> str:
+def _systemd_quote(word: str, expands: bool = False) -> str:
     """A word for a unit file: in double quotes, with backslash, quote and `%` escaped as systemd reads them (and
-    `$`, which only a command line expands)."""
+    `$` where systemd `expands` variables: a command's arguments)."""
     escaped = word.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%")
-    return f'"{escaped.replace("$", "$$") if command_line else escaped}"'
+    return f'"{escaped.replace("$", "$$") if expands else escaped}"'
 
 
 # -- installing -------------------------------------------------------------------------------------------------
