@@ -173,3 +173,14 @@ def test_a_folder_or_a_fifo_in_place_of_the_file_is_a_problem_not_a_hang(tmp_pat
     big = tmp_path / "big.toml"
     big.write_text("# " + "x" * 300_000 + "\n")
     assert "a settings file is far smaller" in str(load_settings(big).problems[0])
+
+
+def test_the_readme_settings_block_is_a_valid_settings_file(tmp_path: Path) -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("Settings: `~/.config/coach/settings.toml`", 1)[1].split("```toml\n", 1)[1].split("```")[0]
+    path = tmp_path / "settings.toml"
+    path.write_text(block, encoding="utf-8")
+    loaded = load_settings(path).with_routines(load_catalog().routines)
+    assert loaded.problems == []
+    assert set(reminder_times(loaded.settings)) == {"morning", "evening", "bedtime"}
+    assert preferred_seconds(loaded.settings, "toe-exercises") == 12 * 60
