@@ -54,7 +54,9 @@ def read_day(data_dir: Path, day: date, day_start_hour: int, now: datetime) -> D
     CoachError when the history cannot be read."""
     if not history_exists(data_dir):
         return DayState(day)
-    store = open_store(data_dir, day_start_hour=day_start_hour, clock=lambda: now, maintenance=False)
+    store = open_store(
+        data_dir, day_start_hour=day_start_hour, clock=lambda: now, maintenance=False, read_only_fallback=True
+    )
     sessions = store.sessions(since=day, until=day)
     kept = frozenset(record.slot for record in sessions if record.status is Status.COMPLETED)
     running = frozenset(record.slot for record in sessions if record.status is Status.RUNNING)
