@@ -4,7 +4,7 @@ each routine's range and the sync folder. Ctrl+S writes settings.toml; Escape le
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from rich.text import Text
 from textual import events, on, work
@@ -371,7 +371,7 @@ def _on_off(value: bool) -> str:
     return "on" if value else "off"
 
 
-def open_settings(app: App[object]) -> None:
+def open_settings(app: App[Any]) -> None:
     """Show the settings (once: asking again from them does nothing)."""
     if not isinstance(app.screen, SettingsScreen):
         app.push_screen(SettingsScreen())
