@@ -22,7 +22,7 @@ from coach.routines.catalog import Catalog, load_catalog
 from coach.routines.customize import customized, save_user_routine
 from coach.routines.durations import DurationError, format_span, parse_duration, parse_span
 from coach.routines.model import Group, Routine, Span, Step, StepKind, TimedStep
-from coach.ui.screens.forms import CurrentRow
+from coach.ui.screens.forms import CurrentRow, StackedRows
 from coach.ui.text import literal
 from coach.ui.workers import Done, Failed, outcome
 
@@ -72,7 +72,7 @@ FIELDS = (
 )
 
 
-class CopyRoutineDialog(CurrentRow, ModalScreen[str | None]):
+class CopyRoutineDialog(CurrentRow, StackedRows, ModalScreen[str | None]):
     """The copy's id, name, hold, rest and length; Enter saves it into the user's routines, Escape cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="copy-cancel")]

@@ -29,7 +29,7 @@ from coach.diary.entries import (
     parse_when,
     trigger_title,
 )
-from coach.ui.screens.forms import Choice, CurrentRow
+from coach.ui.screens.forms import Choice, CurrentRow, StackedRows
 from coach.ui.text import literal
 from coach.ui.workers import Done, Failed, outcome
 
@@ -40,7 +40,7 @@ NARROW = 86
 """Below this width the choices are stacked."""
 
 
-class CrampDialog(CurrentRow, ModalScreen["CrampEntry | None"]):
+class CrampDialog(CurrentRow, StackedRows, ModalScreen["CrampEntry | None"]):
     """The diary's form. Enter saves (in a thread worker), Escape cancels; n / l / t choose when, digits how bad."""
 
     BINDINGS = [

@@ -57,11 +57,15 @@ STACKED_BELOW = 60
 
 class CurrentRow:
     """Marks the `.form-row` that holds the focus with `-current` (its label lights up), so that the field being
-    answered is plain to see in a compact form; in a narrow window the rows are stacked (`-stacked`)."""
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.set_class(event.size.width < STACKED_BELOW, "-stacked")  # type: ignore[attr-defined]
+    answered is plain to see in a compact form."""
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         for row in self.query(".form-row"):  # type: ignore[attr-defined]
             row.set_class(row in event.widget.ancestors, "-current")
+
+
+class StackedRows:
+    """A dialog whose rows are stacked in a narrow window (`-stacked`): label, field, hint, none cut off."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < STACKED_BELOW, "-stacked")  # type: ignore[attr-defined]
