@@ -61,6 +61,16 @@ async def test_at_2230_with_the_evening_done_enter_starts_the_soak(data_dir: Pat
         assert isinstance(app.screen, RunScreen) and app.screen.routine.id == "foot-soak"
 
 
+async def test_at_2230_with_nothing_done_the_soak_is_due_not_the_missed_morning(data_dir: Path) -> None:
+    app = build_app(fake_clock(LATE), data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        [now] = [line for line in screen_text(app).splitlines() if "◀" in line]
+        assert "Bedtime" in now and "◀ now" in now
+        await pilot.press("enter")
+        assert isinstance(app.screen, RunScreen) and app.screen.routine.id == "foot-soak"
+
+
 async def test_in_the_afternoon_with_the_morning_done_the_evening_is_next(data_dir: Path) -> None:
     seed_today(data_dir, "morning")
     app = build_app(fake_clock(datetime(2026, 3, 2, 12, 0, tzinfo=PARIS_WINTER)), data_dir)
