@@ -22,6 +22,8 @@ class Settings:
     notifications: bool = True
     theme: str = "textual-dark"
     lengths: dict[str, str] = field(default_factory=dict)
+    sync_folder: str = ""
+    """A folder a file-sync tool shares between machines, to merge histories through (docs/sync.md); "" = off."""
     """Preferred lengths within a routine's ranges, e.g. {"foot-soak": "18m"}."""
 
 

@@ -128,6 +128,15 @@ def sync(
     return SyncReport(**{**report.__dict__, "seconds": time.perf_counter() - started})
 
 
+def folder_from_setting(text: str) -> Path | None:
+    """The folder `sync_folder` names: None when it is "" (sync off); `~` is the home folder, and a relative path
+    is taken from the home folder (settings do not depend on where coach was started)."""
+    if not text.strip():
+        return None
+    folder = Path(text.strip()).expanduser()
+    return folder if folder.is_absolute() else Path.home() / folder
+
+
 def check_folder(folder: Path) -> Path:
     """The sync folder, absolute; SyncError when it is missing, not a folder, or not writable."""
     folder = folder.expanduser()
@@ -156,7 +165,7 @@ def _sync(connection: sqlite3.Connection, folder: Path, shift_ms: int) -> SyncRe
     states = _file_states(connection)
     files = scan(folder)
     problems: list[str] = []
-    best, new_states = _read_journals(folder, files, states, problems)
+    best, new_states, readable = _read_journals(folder, files, states, problems)
     received = _merge(connection, best, new_states, shift_ms)
     own = folder / journal_name(device)
     own_state = _file_states(connection).get(own.name)
@@ -166,7 +175,7 @@ def _sync(connection: sqlite3.Connection, folder: Path, shift_ms: int) -> SyncRe
         device=device,
         received=_labelled(received),
         sent=_labelled(sent),
-        devices=tuple(sorted({file.device for file in files if file.device and file.device != device})),
+        devices=tuple(sorted(readable - {device})),
         problems=tuple(problems),
         compacted=compacted,
     )
@@ -181,11 +190,12 @@ def _file_states(connection: sqlite3.Connection) -> dict[str, _FileState]:
 
 def _read_journals(
     folder: Path, files: list[FileSeen], states: dict[str, _FileState], problems: list[str]
-) -> tuple[dict[str, Event], list[tuple[Any, ...]]]:
-    """The best event per register among the new lines of every journal, and the journals' new read positions.
-    A file whose size and time are as last seen is not opened."""
+) -> tuple[dict[str, Event], list[tuple[Any, ...]], set[str]]:
+    """The best event per register among the new lines of every journal, the journals' new read positions, and
+    the devices whose journals could be read. A file whose size and time are as last seen is not opened."""
     best: dict[str, Event] = {}
     new_states: list[tuple[Any, ...]] = []
+    readable: set[str] = set()
     for file in files:
         path = folder / file.name
         if file.device is None:
@@ -195,6 +205,8 @@ def _read_journals(
         if state is not None and (state.size, state.mtime_ns) == (file.size, file.mtime_ns):
             if state.problem:
                 problems.append(f"{path}: {state.problem}")
+            else:
+                readable.add(file.device)
             continue
         try:
             reading = read_new_lines(path, file.device, state.generation if state else "", state.offset if state else 0)
@@ -220,7 +232,8 @@ def _read_journals(
                 f"skipped (first: {first_bad}); the rest was merged"
             )
         new_states.append((file.name, reading.generation, reading.offset, file.size, file.mtime_ns, None))
-    return best, new_states
+        readable.add(file.device)
+    return best, new_states, readable
 
 
 def _merge(
