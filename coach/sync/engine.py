@@ -292,4 +292,4 @@ def _send(
 
 
 def _labelled(counts: Counter[str]) -> dict[str, int]:
-    return {COUNTED_AS[prefix]: number for prefix, number in sorted(counts.items()) if number}
+    return {label: counts[prefix] for prefix, label in COUNTED_AS.items() if counts[prefix]}

@@ -18,7 +18,9 @@ from coach.sync.engine import SyncReport, sync
 TZ = timezone(timedelta(hours=2))
 
 
-def session(day: date, slot: str = "morning", *, note: str | None = None, status: Status = Status.COMPLETED) -> SessionRecord:
+def session(
+    day: date, slot: str = "morning", *, note: str | None = None, status: Status = Status.COMPLETED
+) -> SessionRecord:
     """A finished 12-minute session at 07:00 (or later for later slots) local time on `day`."""
     hour = {"morning": 7, "evening": 18, "bedtime": 22}[slot]
     started = datetime(day.year, day.month, day.day, hour, 0, tzinfo=TZ)
@@ -76,7 +78,16 @@ class Machine:
     def history(self) -> dict[str, Any]:
         """Everything that travels, in a form two machines can be compared by."""
         sessions = [
-            (r.id, r.routine_id, r.slot, r.day.isoformat(), r.started_at.isoformat(), str(r.status), r.note, r.discomfort)
+            (
+                r.id,
+                r.routine_id,
+                r.slot,
+                r.day.isoformat(),
+                r.started_at.isoformat(),
+                str(r.status),
+                r.note,
+                r.discomfort,
+            )
             for r in self.store.sessions(newest_first=False)
         ]
         rests = [(rest.day.isoformat(), rest.note) for rest in self.store.rest_days()]
