@@ -47,8 +47,8 @@ def run(args: argparse.Namespace) -> int:
     from coach.sync.engine import folder_from_setting, sync
 
     loaded = load_settings()
-    for problem in loaded.problems:
-        print(printable(f"coach: {problem} (using the default)"), file=sys.stderr)
+    for setting_problem in loaded.problems:
+        print(printable(f"coach: {setting_problem} (using the default)"), file=sys.stderr)
     folder = Path(args.folder) if args.folder else folder_from_setting(loaded.settings.sync_folder)
     if folder is None:
         raise CoachError(
