@@ -52,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     settings = _settings()
     routine = with_preferred_length(routine, preferred_seconds(settings, routine.id))
     recorder = _open_recorder(data_dir(getattr(args, "data_dir", None)), settings.day_start_hour)
+    _sync(args, settings, background=True)
     try:
         with SystemWaiter() as waiter:  # signal handlers first: a Ctrl+C from now on is recorded as partial
             engine = SessionEngine(routine, SystemClock())
@@ -67,7 +68,33 @@ def run(args: argparse.Namespace) -> int:
         close = getattr(recorder, "close", None)
         if callable(close):
             close()
+    _sync(args, settings, background=False)
     return result.exit_code
+
+
+def _sync(args: argparse.Namespace, settings: Settings, *, background: bool) -> None:
+    """With `sync_folder` set: merge with the other machines (docs/sync.md), at the start in a thread that never
+    holds up the countdown, and once the session is recorded. A problem is one line on stderr."""
+    if not settings.sync_folder:
+        return
+    import sys
+    import threading
+
+    from coach.common.paths import data_dir
+    from coach.common.safe_text import printable
+    from coach.sync.engine import sync_in_background
+
+    def run() -> None:
+        _, message = sync_in_background(
+            data_dir(getattr(args, "data_dir", None)), settings.sync_folder, settings.day_start_hour
+        )
+        if message:
+            print(printable(f"coach: {message}"), file=sys.stderr)
+
+    if background:
+        threading.Thread(target=run, name="coach-sync", daemon=True).start()
+    else:
+        run()
 
 
 def _run_app(args: argparse.Namespace, routine: Routine, catalog: Catalog) -> int:

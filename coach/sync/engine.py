@@ -53,6 +53,10 @@ class SyncError(CoachError):
     """A sync that cannot run (a bad folder, another sync holding the data folder); the message says what."""
 
 
+class SyncBusyError(SyncError):
+    """Another coach is syncing this data folder and did not finish within the wait."""
+
+
 @dataclass(frozen=True)
 class SyncReport:
     """What one sync did: what came in and went out by kind, the other devices seen, and the files it could not
@@ -119,13 +123,37 @@ def sync(
         with sync_lock(data_dir, wait_seconds), closing(connect(store.path)) as connection:
             report = _sync(connection, folder, shift_ms)
     except SyncBusy:
-        raise SyncError(f"another coach is syncing {data_dir} right now; try again in a moment") from None
+        raise SyncBusyError(f"another coach is syncing {data_dir} right now; try again in a moment") from None
     except sqlite3.Error as error:
         raise to_coach_error(store.path, error) from None
     except OSError as error:
         where = error.filename or folder
         raise SyncError(f"cannot sync through {folder}: {where}: {explain(error)}") from None
     return SyncReport(**{**report.__dict__, "seconds": time.perf_counter() - started})
+
+
+def sync_in_background(data_dir: Path, sync_folder: str, day_start_hour: int) -> tuple[SyncReport | None, str | None]:
+    """The app's and `coach run`'s sync (at start and after a session): (None, None) when `sync_folder` is "" (off);
+    otherwise the report, and one line for the user when something went wrong. Never raises: it runs in a thread
+    nobody waits on, and a sync that cannot run must not take a session down with it. A sync already running for
+    this data folder is not waited for (the next one merges what this one would have)."""
+    folder = folder_from_setting(sync_folder)
+    if folder is None:
+        return None, None
+    try:
+        report = sync(data_dir, folder, wait_seconds=0.0, day_start_hour=day_start_hour)
+    except SyncBusyError:
+        return None, None
+    except CoachError as error:
+        return None, f"Sync: {error}"
+    except Exception as error:  # noqa: BLE001 - a background job reports, it does not crash the app
+        return None, f"Sync through {folder} failed: {type(error).__name__}: {error}"
+    problems = len(report.problems)
+    if not problems:
+        return report, None
+    return report, f"Sync: {report.problems[0]}" + (
+        f" (and {problems - 1} more: `coach sync` lists them)" if problems > 1 else ""
+    )
 
 
 def folder_from_setting(text: str) -> Path | None:
