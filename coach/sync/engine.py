@@ -248,8 +248,8 @@ def _read_journals(
         for line in reading.lines:
             try:
                 event = read_event(json.loads(line), file.device)
-            except (ValueError, BadEvent) as error:
-                bad, first_bad = bad + 1, first_bad or str(error)
+            except (ValueError, RecursionError) as error:  # BadEvent and UnicodeDecodeError are ValueErrors
+                bad, first_bad = bad + 1, first_bad or (str(error) if isinstance(error, BadEvent) else "not JSON")
                 continue
             current = best.get(event.key)
             if current is None or (event.version, event.device) > (current.version, current.device):

@@ -119,12 +119,12 @@ def test_damaged_lines_get_one_message_and_the_other_lines_merge(tmp_path: Path,
     bad_slot = {**session_line(odd, 2), "slot": "noon"}
     path = write_journal(folder, OTHER, [bad_slot, {"type": "teleport", "v": 1}, session_line(good, 1)])
     with path.open("a") as handle:
-        handle.write("{not json}\n")
+        handle.write("{not json}\n" + "[" * 100_000 + "\n")
 
     report = here.sync()
 
     (problem,) = report.problems
-    assert problem.startswith(f"{path}: 3 lines could not be read and were skipped (first: ")
+    assert problem.startswith(f"{path}: 4 lines could not be read and were skipped (first: ")
     assert '"slot" must be one of' in problem
     assert [row[0] for row in here.history()["sessions"]] == [good.id]
     assert here.sync().problems == ()  # said once: those lines are behind the read position now
