@@ -121,7 +121,7 @@ def create_sync_tables(connection: sqlite3.Connection) -> None:
             "AND (OLD.note IS NOT NEW.note OR OLD.discomfort IS NOT NEW.discomfort)",
             _note("'n:' || NEW.id"),
         ),
-        "sync_session_delete": ("AFTER DELETE ON sessions WHEN OLD.status != 'running'", _note("'x:' || OLD.id")),
+        "sync_session_delete": ("AFTER DELETE ON sessions WHEN true", _note("'x:' || OLD.id")),
         "sync_rest_insert": ("AFTER INSERT ON rest_days WHEN true", _note("'r:' || NEW.day")),
         "sync_rest_update": (
             "AFTER UPDATE ON rest_days WHEN OLD.note IS NOT NEW.note OR OLD.day IS NOT NEW.day",

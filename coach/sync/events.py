@@ -17,6 +17,8 @@ from coach.store.records import utc_key
 
 SLOTS = ("morning", "evening", "bedtime")
 FINISHED = ("completed", "partial")
+MAX_VERSION = 253_402_300_799_999
+"""The last millisecond of the year 9999: a version beyond it is a damaged line (no clock says so)."""
 MAX_TEXT = 20_000
 """The longest note or name taken from a journal (longer is a damaged line)."""
 
@@ -138,8 +140,8 @@ def read_event(item: object, journal_device: str) -> Event:
     if not isinstance(kind, str) or kind not in PREFIX:
         raise BadEvent(f"unknown type {kind!r}")
     version = item.get("v")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
-        raise BadEvent('"v" must be a whole number')
+    if not isinstance(version, int) or isinstance(version, bool) or not 0 <= version <= MAX_VERSION:
+        raise BadEvent('"v" must be a version (milliseconds since 1970)')
     device = item.get("d", journal_device)
     if not isinstance(device, str) or not is_device_id(device):
         raise BadEvent('"d" must be a device id')

@@ -21,6 +21,7 @@ from coach.store.sync_tables import ms_of
 from coach.sync.events import (
     COUNTED_AS,
     CRAMP_COLUMNS,
+    MAX_VERSION,
     SESSION_COLUMNS,
     Event,
     cramp_event,
@@ -87,9 +88,18 @@ def start_tracking(connection: sqlite3.Connection) -> str:
         f"SELECT 'r:' || day, 0, {ms_of('marked_at')} FROM rest_days WHERE true",
         f"SELECT 'c:' || id, 0, {ms_of('coalesce(logged_at, cramp_at)')} FROM cramps WHERE true",
     )
+    if has_tombstones(connection):
+        seeds += (f"SELECT 'x:' || id, 0, {ms_of('deleted_at')} FROM deleted_sessions WHERE true",)
     for select in seeds:
         connection.execute(f"INSERT INTO sync_changes (key, wall, floor) {select} ON CONFLICT (key) DO NOTHING")
     return device
+
+
+def has_tombstones(connection: sqlite3.Connection) -> bool:
+    """Whether the history keeps the store's own tombstones of deleted sessions (table deleted_sessions, schema
+    v5): a deletion that comes in is written there too, so that `coach import` never brings the session back."""
+    found = connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deleted_sessions'")
+    return found.fetchone() is not None
 
 
 def pending_count(connection: sqlite3.Connection) -> int:
@@ -268,6 +278,11 @@ def apply(connection: sqlite3.Connection, events: Sequence[Event], shift_ms: int
         counts[prefix] += 1
     connection.executemany("DELETE FROM sync_changes WHERE key = ?", ((key,) for key in dropped))
     connection.executemany("DELETE FROM sessions WHERE id = ? AND status != 'running'", ((i,) for i in deletes["x"]))
+    if deletes["x"] and has_tombstones(connection):
+        connection.executemany(
+            "INSERT INTO deleted_sessions (id, deleted_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
+            ((sid, _iso(known[f"x:{sid}"][0])) for sid in deletes["x"]),
+        )
     connection.executemany("DELETE FROM cramps WHERE id = ?", ((i,) for i in deletes["y"]))
     connection.executemany(_UPSERT_SESSION, sessions)
     connection.executemany(_UPSERT_CRAMP, cramps)
@@ -320,12 +335,16 @@ def _apply_rest_days(connection: sqlite3.Connection, rests: Sequence[Event]) -> 
             connection.execute("DELETE FROM rest_days WHERE day = ?", (event.key[2:],))
             continue
         day, note = event.values
-        marked = datetime.fromtimestamp(event.version / 1000, UTC).isoformat()
         connection.execute(
             "INSERT INTO rest_days (day, note, marked_at) VALUES (?, ?, ?) "
             "ON CONFLICT (day) DO UPDATE SET note = excluded.note",
-            (day, note, marked),
+            (day, note, _iso(event.version)),
         )
+
+
+def _iso(version: int) -> str:
+    """A version as the time it stands for, ISO 8601 in UTC (for columns that say when something was done)."""
+    return datetime.fromtimestamp(min(version, MAX_VERSION) / 1000, UTC).isoformat()
 
 
 # -- the snapshot of a compacted journal -------------------------------------------------------------------------

@@ -149,6 +149,7 @@ def test_a_history_is_never_damaged_by_a_bad_journal(tmp_path: Path, folder: Pat
         {"type": "note", "id": mine.id, "note": 5, "v": 2**40},
         {"type": "rest_day", "day": "2024-02-30", "note": "", "v": 1},
         {"type": "cramp", "id": "abcd1234", "v": 1},
+        {"type": "rest_day", "day": "2024-05-01", "note": "", "v": 10**20},  # past any clock
     ]
     write_journal(folder, OTHER, hostile)
 
