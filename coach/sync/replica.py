@@ -81,7 +81,7 @@ def start_tracking(connection: sqlite3.Connection) -> str:
     device = secrets.token_hex(8)
     set_meta(connection, "device", device)
     set_meta(connection, "track", 1)
-    seeds = (
+    seeds: tuple[str, ...] = (
         f"SELECT 's:' || id, 0, {ms_of('coalesce(ended_at, started_at)')} FROM sessions WHERE status != 'running'",
         f"SELECT 'n:' || id, 0, {ms_of('coalesce(ended_at, started_at)')} FROM sessions "
         "WHERE status != 'running' AND (note IS NOT NULL OR discomfort IS NOT NULL)",
