@@ -70,10 +70,8 @@ class Machine:
         self.store.set_note(session_id, text, discomfort, set_discomfort=True)
 
     def delete_session(self, session_id: str) -> None:
-        """Delete a session (as the store's deletion does: the row goes)."""
-        with sqlite3.connect(self.store.path) as connection:
-            connection.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
-        connection.close()
+        """Delete a session, as `coach history delete` does."""
+        self.store.delete_session(session_id)
 
     def history(self) -> dict[str, Any]:
         """Everything that travels, in a form two machines can be compared by."""

@@ -11,7 +11,6 @@ import pytest
 from sync_helpers import TZ, Machine, device_of, ms, session, session_line, sync_all, write_journal
 
 from coach.engine.recording import Checkpoint, SessionStart, Status
-from coach.store.recorder import open_recorder
 from coach.sync import engine
 
 
@@ -60,7 +59,7 @@ def test_syncing_again_with_nothing_new_changes_nothing(tmp_path: Path, folder: 
 def test_a_running_session_travels_once_it_ends(tmp_path: Path, folder: Path) -> None:
     laptop, desktop = machines(tmp_path, folder, "laptop", "desktop")
     laptop.sync()
-    recorder = open_recorder(laptop.data_dir, day_start_hour=4)
+    recorder = laptop.store.recorder()
     start = SessionStart(str(uuid.uuid4()), "foot-soak", "Foot soak", "bedtime", datetime(2024, 5, 1, 22, tzinfo=TZ))
     recorder.start(start)
     recorder.checkpoint(start.id, Checkpoint("soaking", 60.0, 0))
