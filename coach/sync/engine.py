@@ -47,6 +47,9 @@ EVENTS_PER_TRANSACTION = 5_000
 COMPACT_MIN_LINES = 1_000
 """A journal is compacted once it holds more than this many lines and twice as many as the values it stands for."""
 WAIT_FOR_OTHER_SYNC = 30.0
+CACHE_KIB = 32_768
+"""SQLite's page cache for a sync's own connection: a first merge inserts tens of thousands of sessions in id
+order, which is random order for the indexes; with the default 2 MiB cache each insert went to the disk."""
 
 
 class SyncError(CoachError):
@@ -121,6 +124,7 @@ def sync(
     shift_ms = 0 if clock is None else round((clock() - datetime.now(UTC)).total_seconds() * 1000)
     try:
         with sync_lock(data_dir, wait_seconds), closing(connect(store.path)) as connection:
+            connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             report = _sync(connection, folder, shift_ms)
     except SyncBusy:
         raise SyncBusyError(f"another coach is syncing {data_dir} right now; try again in a moment") from None
@@ -245,11 +249,13 @@ def _read_journals(
         if reading is None:
             continue  # not even its first line has arrived: next time
         bad, first_bad = 0, ""
-        for line in reading.lines:
+        for item in _parsed(reading.lines):
             try:
-                event = read_event(json.loads(line), file.device)
-            except (ValueError, RecursionError) as error:  # BadEvent and UnicodeDecodeError are ValueErrors
-                bad, first_bad = bad + 1, first_bad or (str(error) if isinstance(error, BadEvent) else "not JSON")
+                if isinstance(item, _Unreadable):
+                    raise BadEvent("not JSON")
+                event = read_event(item, file.device)
+            except BadEvent as error:
+                bad, first_bad = bad + 1, first_bad or str(error)
                 continue
             current = best.get(event.key)
             if current is None or (event.version, event.device) > (current.version, current.device):
@@ -262,6 +268,26 @@ def _read_journals(
         new_states.append((file.name, reading.generation, reading.offset, file.size, file.mtime_ns, None))
         readable.add(file.device)
     return best, new_states, readable
+
+
+class _Unreadable:
+    """A line that is not JSON (or not UTF-8, or nested past the reader's depth)."""
+
+
+def _parsed(lines: list[bytes]) -> list[object]:
+    """Each line parsed: all at once as one JSON array (one call into the C parser, about twice as fast), or line by
+    line when that fails, so that a damaged line costs only itself."""
+    try:
+        return list(json.loads(b"[" + b",".join(lines) + b"]"))
+    except (ValueError, RecursionError):
+        pass
+    parsed: list[object] = []
+    for line in lines:
+        try:
+            parsed.append(json.loads(line))
+        except (ValueError, RecursionError):
+            parsed.append(_Unreadable())
+    return parsed
 
 
 def _merge(
