@@ -284,9 +284,10 @@ def apply(connection: sqlite3.Connection, events: Sequence[Event], shift_ms: int
             ((sid, _iso(known[f"x:{sid}"][0])) for sid in deletes["x"]),
         )
     connection.executemany("DELETE FROM cramps WHERE id = ?", ((i,) for i in deletes["y"]))
-    connection.executemany(_UPSERT_SESSION, sessions)
-    connection.executemany(_UPSERT_CRAMP, cramps)
-    connection.executemany(_UPSERT_VERSION, versions)
+    # In key order: each B-tree is then filled page by page instead of at random (ids are random UUIDs).
+    connection.executemany(_UPSERT_SESSION, sorted(sessions))
+    connection.executemany(_UPSERT_CRAMP, sorted(cramps))
+    connection.executemany(_UPSERT_VERSION, sorted(versions))
     _apply_notes(connection, notes)
     _apply_rest_days(connection, rests)
     set_meta(connection, "track", 1)
