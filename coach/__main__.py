@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "coach.cli.cramp_cmd",
     "coach.cli.insights_cmd",
     "coach.cli.sync_cmd",
+    "coach.cli.remind_cmd",
 )
 
 
