@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from coach.common.problems import CoachError, ProblemsError
+from coach.common.safe_text import echo_error, one_line
 
 if TYPE_CHECKING:
     import argparse
@@ -18,10 +18,10 @@ def run_guarded(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
         return handler(args)
     except ProblemsError as error:
         for problem in error.problems:
-            print(problem, file=sys.stderr)
+            echo_error(one_line(str(problem)))
         return 1
     except CoachError as error:
-        print(f"coach: {error}", file=sys.stderr)
+        echo_error(f"coach: {error}")
         return error.exit_code
     except KeyboardInterrupt:
         return 130

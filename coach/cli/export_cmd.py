@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 
+from coach.common.safe_text import echo_error, escape_json, printable
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
@@ -47,10 +49,16 @@ def run(args: argparse.Namespace) -> int:
         text = sessions_json(sessions) if args.format == "json" else sessions_csv(sessions)
         what = f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}"
     if not args.output or args.output == "-":
+        # JSON stays the same data with its invisible characters escaped; CSV has no escapes, so only a terminal
+        # gets it made printable (a pipe or a redirect gets the data as recorded)
+        if args.format == "json":
+            text = escape_json(text)
+        elif sys.stdout.isatty():
+            text = printable(text)
         sys.stdout.write(text)
         return 0
     _write(args.output, text)
-    print(f"Exported {what} to {args.output}.", file=sys.stderr)
+    echo_error(f"Exported {what} to {args.output}.")
     return 0
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from coach.common.safe_text import echo, json_text, rich_text
+
 if TYPE_CHECKING:
     from datetime import date
 
@@ -108,8 +110,6 @@ def format_length(seconds: float) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-
     store = open_history(args)
     limit = args.limit if args.limit is not None else (0 if args.json else DEFAULT_TABLE_LIMIT)
     sessions = store.sessions(
@@ -117,13 +117,13 @@ def run(args: argparse.Namespace) -> int:
     )
     sessions.reverse()  # oldest first, as the export: the newest end up last, next to the prompt
     if args.json:
-        print(json.dumps([record.to_json() for record in sessions], indent=2, ensure_ascii=False))
+        echo(json_text([record.to_json() for record in sessions]))
         return 0
     if not sessions:
         if args.since or args.routine:
-            print("No sessions match" + _filters_text(args) + ".")
+            echo("No sessions match" + _filters_text(args) + ".")
         else:
-            print(EMPTY_HISTORY)
+            echo(EMPTY_HISTORY)
         return 0
     first_day = sessions[0].day
     rests = [rest for rest in store.rest_days(since=first_day) if args.routine is None]
@@ -146,7 +146,6 @@ def _print_table(sessions: list[SessionRecord], rests: list[object], total: int 
     from rich.table import Table
     from rich.text import Text
 
-    from coach.common.safe_text import printable
     from coach.store.records import RestDay
 
     console = Console()
@@ -176,12 +175,12 @@ def _print_table(sessions: list[SessionRecord], rests: list[object], total: int 
                 [
                     Text(record.day.isoformat()),
                     Text(record.started_at.strftime("%H:%M")),
-                    Text(SLOT_LABELS.get(record.slot, record.slot)),
-                    Text(printable(record.routine_name)),
+                    rich_text(SLOT_LABELS.get(record.slot, record.slot)),
+                    rich_text(record.routine_name),
                     Text(format_length(record.active_seconds)),
                     status,
-                    Text(printable(note)),
-                    Text(record.id[:8], style="dim"),
+                    rich_text(note),
+                    rich_text(record.id[:8], style="dim"),
                 ],
             )
         )
@@ -198,7 +197,7 @@ def _print_table(sessions: list[SessionRecord], rests: list[object], total: int 
                     Text(""),
                     Text(""),
                     Text(""),
-                    Text(rest.note),
+                    rich_text(rest.note),
                     Text(""),
                 ],
             )
@@ -215,14 +214,14 @@ def run_note(args: argparse.Namespace) -> int:
     store = open_history(args)
     record = store.find(args.session_id)
     if args.text is None and args.discomfort is None:
-        print(_describe(record) + (f": {record.note}" if record.note else ": no note"))
+        echo(_describe(record) + (f": {record.note}" if record.note else ": no note"))
         return 0
     note = record.note if args.text is None else (args.text.strip() or None)
     updated = store.set_note(record.id, note, args.discomfort, set_discomfort=args.discomfort is not None)
     parts = [f"note: {updated.note}" if updated.note else "no note"]
     if updated.discomfort is not None:
         parts.append(f"discomfort {updated.discomfort}/10")
-    print(f"{_describe(updated)}: {', '.join(parts)}")
+    echo(f"{_describe(updated)}: {', '.join(parts)}")
     return 0
 
 
@@ -235,13 +234,13 @@ def run_rest(args: argparse.Namespace) -> int:
     day = args.day or store.today()
     if args.undo:
         if store.unmark_rest_day(day):
-            print(f"{day.isoformat()} is an ordinary day again.")
+            echo(f"{day.isoformat()} is an ordinary day again.")
         else:
-            print(f"{day.isoformat()} was not a rest day; nothing changed.")
+            echo(f"{day.isoformat()} was not a rest day; nothing changed.")
         return 0
     new = store.mark_rest_day(day, args.note.strip())
     what = "is now a rest day" if new else "was already a rest day"
-    print(f"{day.isoformat()} {what}: it neither breaks nor extends your streaks. (`--undo` takes it back.)")
+    echo(f"{day.isoformat()} {what}: it neither breaks nor extends your streaks. (`--undo` takes it back.)")
     return 0
 
 
@@ -253,7 +252,7 @@ def run_repair(args: argparse.Namespace) -> int:
 
     folder = data_dir(getattr(args, "data_dir", None))
     if not history_exists(folder):
-        print(f"There is no history file in {folder}; nothing to repair.")
+        echo(f"There is no history file in {folder}; nothing to repair.")
         return 0
     try:
         store = open_store(folder, maintenance=False)
@@ -261,17 +260,17 @@ def run_repair(args: argparse.Namespace) -> int:
     except DamagedHistoryError:
         damaged = True
     if not damaged:
-        print(f"The history file {store.path} is sound ({store.count()} sessions); nothing to do.")
+        echo(f"The history file {store.path} is sound ({store.count()} sessions); nothing to do.")
         return 0
     moved = quarantine_damaged(folder)
-    print(f"Moved the damaged history file aside, unchanged: {moved}")
+    echo(f"Moved the damaged history file aside, unchanged: {moved}")
     restored = restore_latest_backup(folder)
     if restored is None:
         open_store(folder, maintenance=False)
-        print("There was no sound backup to restore; a fresh, empty history starts now.")
+        echo("There was no sound backup to restore; a fresh, empty history starts now.")
         return 0
     store = open_store(folder, maintenance=False)
-    print(
+    echo(
         f"Restored the backup {restored.name} ({store.count()} sessions). "
         "Sessions recorded after that backup are only in the file moved aside."
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from coach.common.safe_text import echo, json_text, one_line, rich_text
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("routines", help="list the routines (bundled and your own), or copy one")
@@ -36,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from coach.routines.catalog import load_catalog, schema_path
 
     if args.schema_path:
-        print(schema_path())
+        echo(str(schema_path()))
         return 0
     catalog = load_catalog()
     rows = [_row(routine) for routine in sorted(catalog.routines.values(), key=lambda r: r.id)]
@@ -45,9 +47,7 @@ def run(args: argparse.Namespace) -> int:
         for path, problems in catalog.broken.items()
     ]
     if args.json:
-        import json
-
-        print(json.dumps({"routines": rows, "broken": broken}, indent=2, ensure_ascii=False))
+        echo(json_text({"routines": rows, "broken": broken}))
         return 0
     _print_table(rows, broken)
     return 0
@@ -71,7 +71,7 @@ def run_copy(args: argparse.Namespace) -> int:
     name = args.name or (routine.name if new_id == routine.id else f"{routine.name} ({new_id})")
     copy = customized(routine, hold=hold, rest=rest, length=length, name=name)
     target = save_user_routine(copy, new_id, user_routines_dir(), origin=routine.id, force=args.force)
-    print(f"Saved {target}")
+    echo(one_line(f"Saved {target}"))
     return 0
 
 
@@ -96,9 +96,6 @@ def _row(routine: Any) -> dict[str, object]:
 def _print_table(rows: list[dict[str, object]], broken: list[dict[str, object]]) -> None:
     from rich.console import Console
     from rich.table import Table
-    from rich.text import Text
-
-    from coach.common.safe_text import printable
 
     console = Console()
     table = Table(title="Routines", title_justify="left")
@@ -108,7 +105,7 @@ def _print_table(rows: list[dict[str, object]], broken: list[dict[str, object]])
         slots = row["slots"]
         assert isinstance(slots, list)
         cells = (str(row["id"]), str(row["name"]), ", ".join(slots), str(row["length"]), str(row["origin"]))
-        table.add_row(*(Text(printable(cell)) for cell in cells))
+        table.add_row(*(rich_text(one_line(cell)) for cell in cells))
     console.print(table)
     for item in broken:
-        console.print(Text(printable(f"Not loaded: {item['problem']}"), style="red"))
+        console.print(rich_text(one_line(f"Not loaded: {item['problem']}"), style="red"))

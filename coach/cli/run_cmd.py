@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from coach.common.safe_text import echo_error, one_line
+
 if TYPE_CHECKING:  # types only: `coach run ROUTINE` starts without even argparse (coach.__main__)
     import argparse
     from datetime import datetime
@@ -81,13 +83,11 @@ def _run_app(args: argparse.Namespace, routine: Routine, catalog: Catalog) -> in
 
 
 def _settings() -> Settings:
-    import sys
-
     from coach.config.settings import load_settings
 
     loaded = load_settings()
     for problem in loaded.problems:
-        print(f"coach: {problem} (using the default)", file=sys.stderr)
+        echo_error(one_line(f"coach: {problem} (using the default)"))
     return loaded.settings
 
 
@@ -99,10 +99,9 @@ def _slot(routine: Routine, started_at: datetime, day_start_hour: int) -> str:
 
 def _open_recorder(folder: Path, day_start_hour: int) -> Recorder:
     """The history store's recorder; it reports (never raises) when history cannot be saved."""
-    import sys
 
     def report(message: str) -> None:
-        print(f"coach: {message}", file=sys.stderr)
+        echo_error(f"coach: {message}")
 
     try:
         from coach.store.recorder import open_recorder

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from coach.common.safe_text import echo, one_line
+
 if TYPE_CHECKING:
     from coach.days.streaks import StreakReport
 
@@ -61,5 +63,5 @@ def run(args: argparse.Namespace) -> int:
 
         hour = load_settings().settings.day_start_hour
         report = streak_report([], [], planned, today(datetime.now().astimezone(), hour))
-    print(status_line(report, ascii_only=args.ascii))
+    echo(one_line(status_line(report, ascii_only=args.ascii)))
     return 0
