@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from coach.common.problems import CoachError
+from coach.common.tomlfile import printable
 from coach.routines.durations import format_span
+from coach.routines.ids import id_problem, suggest_id
 from coach.routines.model import Group, Routine, Span, Step, StepKind, TimedStep, WaitStep
 
 
@@ -104,8 +106,9 @@ def routine_text(routine: Routine, origin: str) -> str:
 
 def save_user_routine(routine: Routine, new_id: str, folder: Path, *, origin: str, force: bool = False) -> Path:
     """Validate and write the routine as `folder/new_id.toml` (atomically); never overwrites without `force`."""
-    if not new_id or "/" in new_id or new_id.startswith("."):
-        raise CoachError(f"{new_id!r} is not a routine id: use letters, digits and dashes")
+    wrong_id = id_problem(new_id)
+    if wrong_id is not None:
+        raise CoachError(f"{printable(new_id)!r} is not a routine id: {wrong_id}; for example {suggest_id(new_id)}")
     target = folder / f"{new_id}.toml"
     if target.exists() and not force:
         raise CoachError(f"{target} already exists; choose another id with --as, or --force to replace it")

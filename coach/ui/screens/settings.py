@@ -16,6 +16,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, Switch
 
 from coach.routines.durations import DurationError, format_duration, parse_duration
+from coach.routines.ids import widget_id
 from coach.routines.model import Group, Routine, Step, TimedStep
 from coach.ui.screens.forms import CurrentRow
 from coach.ui.text import literal, printable
@@ -161,7 +162,7 @@ class SettingsScreen(CurrentRow, Screen[None]):
                         validators=[LengthWithin(bounds)],
                         valid_empty=True,
                         compact=True,
-                        id=f"length-{routine.id}",
+                        id=widget_id("length", routine.id),
                         classes="settings-length",
                     )
                     yield Label(f"{low} to {high}", classes="form-hint")
@@ -226,7 +227,7 @@ class SettingsScreen(CurrentRow, Screen[None]):
         current = self.coach.context.settings
         lengths = dict(current.lengths)  # routines not installed now keep their lengths
         for routine, bounds in self._ranged_routines():
-            text = self.query_one(f"#length-{routine.id}", Input).value.strip()
+            text = self.query_one(f"#{widget_id('length', routine.id)}", Input).value.strip()
             problem = length_problem(text, bounds)
             if problem:
                 return f"{routine.name}: {problem}. Nothing was saved."
