@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from coach.diary.insights import insights_json
 
     store = open_history(args)
-    insights = store.diary.insights(planned_slots(store.data_dir), args.as_of, weeks=args.weeks)
+    insights = store.diary.insights(planned_slots(), args.as_of, weeks=args.weeks)
     if args.json:
         echo(json_text(insights_json(insights, store.day_start_hour)))
         return 0

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from coach.common.paths import data_dir
     from coach.routines.catalog import cached_catalog, resolve_routine
 
-    catalog = cached_catalog(data_dir(getattr(args, "data_dir", None)))
+    catalog = cached_catalog()
     routine = resolve_routine(args.routine, catalog)
     if not args.plain:
         return _run_app(args, routine, catalog)

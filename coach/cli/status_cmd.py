@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     from coach.store.store import history_exists, open_store
 
     folder = data_dir(getattr(args, "data_dir", None))
-    planned = planned_slots(folder)
+    planned = planned_slots()
     if history_exists(folder):
         store = open_store(folder, maintenance=False)
         report = store.streaks(planned)

@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from coach.days.planned import planned_slots
 
     store = open_history(args)
-    planned = planned_slots(store.data_dir)
+    planned = planned_slots()
     report = store.streaks(planned, args.as_of)
     if args.json:
         echo(json_text(report_json(report, store.day_start_hour)))

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from coach.common.cachefile import read_json_cache, write_json_cache
+from coach.common.files import MIB
 from coach.common.paths import bundled_routines_dir as bundled_dir
-from coach.common.paths import user_routines_dir
+from coach.common.paths import cache_dir, user_routines_dir
 from coach.common.problems import CoachError, Problem, ProblemsError
+from coach.common.tomlfile import TomlDocument
+from coach.routines.loader import check_routine_document, load_routine_file
 from coach.routines.model import Routine
+from coach.routines.signature import routine_files_signature
+from coach.routines.tables import routine_data, schema_path
 
-CACHE_NAME = ".routines-cache.pickle"
+CACHE_NAME = "routines.json"
+CACHE_FORMAT = 1
+"""Raised whenever what the cache holds changes shape: an older cache then reads as foreign and is rewritten."""
+MAX_CACHE_BYTES = 16 * MIB
+MAX_CACHE_DEPTH = 64
+"""Routines nest groups at most 16 deep (loader.MAX_DEPTH): about 40 levels of JSON; deeper is not coach's."""
+MAX_ENTRIES = 10_000
+MAX_PROBLEMS = 1_000
+MAX_MESSAGE = 4_000
+ORIGINS = ("bundled", "user")
+
+__all__ = ["Catalog", "cached_catalog", "load_catalog", "resolve_routine", "schema_path"]
 
 
 @dataclass
@@ -26,15 +41,8 @@ class Catalog:
         return self.routines.get(routine_id)
 
 
-def schema_path() -> Path:
-    """The JSON Schema for routine files, for editors with a TOML language server."""
-    return Path(__file__).resolve().parent / "routine.schema.json"
-
-
 def load_catalog(user_dir: Path | None = None) -> Catalog:
     """Load bundled then user routines; a user file with a bundled routine's id overrides it."""
-    from coach.routines.loader import load_routine_file
-
     catalog = Catalog()
     for origin, folder in (("bundled", bundled_dir()), ("user", user_dir or user_routines_dir())):
         for path in _routine_files(folder):
@@ -50,44 +58,90 @@ def load_catalog(user_dir: Path | None = None) -> Catalog:
     return catalog
 
 
-def cached_catalog(cache_dir: Path) -> Catalog:
-    """The catalog, remembered in `cache_dir` until a routine file or coach itself changes.
+def cached_catalog(cache_folder: Path | None = None) -> Catalog:
+    """The catalog, remembered as plain data in the user cache folder until a routine file or coach changes.
 
-    Reading and checking every routine file (and importing the TOML reader) costs more than anything else coach
-    does before its first frame; the remembered catalog is the same objects, read back in a millisecond."""
-    from coach.routines.signature import remember, routine_files_signature
-
+    Reading every routine file costs the TOML reader's import and parse before the first frame; the remembered
+    catalog is each routine's tables as JSON, checked again by the same validation as a file (no TOML reader), so a
+    damaged or crafted cache can only be ignored and rewritten."""
     signature = routine_files_signature()
-    cache = cache_dir / CACHE_NAME
-    try:
-        with cache.open("rb") as file:
-            remembered, catalog = _CatalogUnpickler(file).load()
-        if remembered == signature and isinstance(catalog, Catalog):
-            return catalog
-    except Exception:  # missing, partial, foreign or outdated: read the files instead
-        pass
+    cache = (cache_folder or cache_dir()) / CACHE_NAME
+    remembered = catalog_from_cache(read_json_cache(cache, MAX_CACHE_BYTES, MAX_CACHE_DEPTH), signature)
+    if remembered is not None:
+        return remembered
     catalog = load_catalog()
-    remember(cache, pickle.dumps((signature, catalog), protocol=pickle.HIGHEST_PROTOCOL))
+    write_json_cache(cache, catalog_to_cache(catalog, signature))
     return catalog
 
 
-class _CatalogUnpickler(pickle.Unpickler):
-    """Reads back only a catalog: a cache file that names any other class is refused, so it cannot run code."""
-
-    MODEL = ("Routine", "Group", "TimedStep", "WaitStep", "Span", "Reminder", "Slot", "StepKind")
-    ALLOWED = {
-        ("coach.routines.catalog", "Catalog"),
-        ("coach.common.problems", "Problem"),
-        ("pathlib", "PosixPath"),
-        ("pathlib", "WindowsPath"),
-        *(("coach.routines.model", name) for name in MODEL),
+def catalog_to_cache(catalog: Catalog, signature: list[object]) -> dict[str, object]:
+    """The catalog as JSON-ready plain data: each routine's file tables, each broken file's problems."""
+    return {
+        "format": CACHE_FORMAT,
+        "signature": signature,
+        "routines": [
+            {"id": r.id, "origin": r.origin, "source": str(r.source), "file": routine_data(r)}
+            for r in catalog.routines.values()
+        ],
+        "broken": [
+            {"path": str(path), "problems": [list(p) for p in problems]} for path, problems in catalog.broken.items()
+        ],
     }
 
-    def find_class(self, module: str, name: str) -> Any:
-        # Exact names only: a whole module would also allow dotted names (`Path.touch` through the model's imports).
-        if (module, name) in self.ALLOWED:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} has no place in a routine catalog")
+
+def catalog_from_cache(value: object, signature: list[object]) -> Catalog | None:
+    """The catalog in a cache read back, or None unless every part has the shape, types and sizes coach writes
+    and every routine passes the routine file validation again."""
+    if not isinstance(value, dict) or value.get("format") != CACHE_FORMAT or value.get("signature") != signature:
+        return None
+    routines, broken = value.get("routines"), value.get("broken")
+    if not isinstance(routines, list) or not isinstance(broken, list) or len(routines) + len(broken) > MAX_ENTRIES:
+        return None
+    catalog = Catalog()
+    for item in routines:
+        routine = _cached_routine(item)
+        if routine is None or routine.id in catalog.routines:
+            return None
+        catalog.routines[routine.id] = routine
+    for item in broken:
+        entry = _cached_problems(item)
+        if entry is None:
+            return None
+        catalog.broken[entry[0]] = entry[1]
+    return catalog
+
+
+def _cached_routine(item: object) -> Routine | None:
+    if not isinstance(item, dict) or set(item) != {"id", "origin", "source", "file"}:
+        return None
+    routine_id, origin, source, table = item["id"], item["origin"], item["source"], item["file"]
+    if not (isinstance(routine_id, str) and isinstance(source, str) and isinstance(table, dict)):
+        return None
+    if origin not in ORIGINS or Path(source).stem != routine_id:
+        return None
+    routine, problems = check_routine_document(
+        TomlDocument(source, data=table), routine_id=routine_id, source=Path(source)
+    )
+    return None if problems or routine is None else routine._replace(origin=origin)
+
+
+def _cached_problems(item: object) -> tuple[Path, list[Problem]] | None:
+    if not isinstance(item, dict) or set(item) != {"path", "problems"}:
+        return None
+    path, listed = item["path"], item["problems"]
+    if not isinstance(path, str) or not isinstance(listed, list) or not 0 < len(listed) <= MAX_PROBLEMS:
+        return None
+    problems = []
+    for entry in listed:
+        if not (isinstance(entry, list) and len(entry) == 4):
+            return None
+        shown, line, col, message = entry
+        if not (isinstance(shown, str) and isinstance(message, str) and len(message) <= MAX_MESSAGE):
+            return None
+        if not all(type(number) is int and 0 < number < 2**31 for number in (line, col)):
+            return None
+        problems.append(Problem(shown, line, col, message))
+    return Path(path), problems
 
 
 def resolve_routine(ref: str, catalog: Catalog | None = None) -> Routine:
@@ -96,8 +150,6 @@ def resolve_routine(ref: str, catalog: Catalog | None = None) -> Routine:
     if ref.endswith(".toml") or path.suffix == ".toml" or "/" in ref:
         if not path.exists():
             raise CoachError(f"{ref}: no such routine file")
-        from coach.routines.loader import load_routine_file
-
         return load_routine_file(path, origin="file", shown_as=ref)
     catalog = catalog or load_catalog()
     broken = [p for p in catalog.broken if p.stem == ref]

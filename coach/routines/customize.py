@@ -9,13 +9,14 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from coach.common.problems import CoachError
 from coach.common.tomlfile import printable
 from coach.routines.durations import format_span
 from coach.routines.ids import id_problem, suggest_id
-from coach.routines.model import Group, Routine, Span, Step, StepKind, TimedStep, WaitStep
+from coach.routines.loader import load_routine_bytes
+from coach.routines.model import Group, Routine, Span, Step, StepKind, TimedStep
+from coach.routines.tables import routine_data, schema_path
 
 
 def customized(
@@ -58,47 +59,9 @@ def customized(
     return routine._replace(steps=steps, name=name or routine.name, summary=summary, counts_after=counts_after)
 
 
-def routine_data(routine: Routine) -> dict[str, Any]:
-    """The routine as the TOML tables of a routine file."""
-    data: dict[str, Any] = {"name": routine.name}
-    if routine.summary:
-        data["summary"] = routine.summary
-    data["slots"] = [slot.value for slot in routine.slots]
-    if routine.counts_after is not None:
-        data["counts_after"] = format_span(Span(routine.counts_after, routine.counts_after))
-    if routine.safety:
-        data["safety"] = list(routine.safety)
-    data["steps"] = [_step_data(step) for step in routine.steps]
-    return data
-
-
-def _step_data(step: Step) -> dict[str, Any]:
-    data: dict[str, Any] = {"title": step.title}
-    if step.say:
-        data["say"] = step.say
-    if isinstance(step, WaitStep):
-        data["until"] = "ready"
-    elif isinstance(step, TimedStep):
-        if step.kind is not StepKind.MOVE:
-            data["kind"] = step.kind.value
-        data["time"] = format_span(step.time)
-        if step.remind is not None:
-            every = format_span(Span(step.remind.every, step.remind.every))
-            data["remind"] = {"every": every, "say": step.remind.say}
-    else:
-        if step.repeat is not None:
-            data["repeat"] = step.repeat
-        if step.for_ is not None:
-            data["for"] = format_span(step.for_)
-        data["do"] = [_step_data(child) for child in step.steps]
-    return data
-
-
 def routine_text(routine: Routine, origin: str) -> str:
     """The file's text: a schema line for editors, where it came from, then the tables."""
-    import tomli_w
-
-    from coach.routines.catalog import schema_path
+    import tomli_w  # the TOML writer loads only when a copy is saved (this module is imported at every run)
 
     header = f"#:schema {schema_path()}\n# Your copy of {origin}; check it with `coach validate` after editing.\n\n"
     return header + tomli_w.dumps(routine_data(routine))
@@ -113,8 +76,6 @@ def save_user_routine(routine: Routine, new_id: str, folder: Path, *, origin: st
     if target.exists() and not force:
         raise CoachError(f"{target} already exists; choose another id with --as, or --force to replace it")
     text = routine_text(routine, origin)
-    from coach.routines.loader import load_routine_bytes  # the TOML reader loads only when a routine is saved
-
     load_routine_bytes(text.encode(), str(target), new_id)  # raises ProblemsError: nothing is written
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -223,7 +223,7 @@ def make_app(
         return context.settings.day_start_hour
 
     context = AppContext(
-        catalog=catalog or cached_catalog(folder),
+        catalog=catalog or cached_catalog(),
         settings=loaded.settings,
         clock=clock or SystemClock(),
         data_dir=folder,
