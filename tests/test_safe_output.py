@@ -55,11 +55,7 @@ remind = {{ every = "1m", say = "Water {TOML_HOSTILE}" }}
 def raw_characters(text: str) -> set[str]:
     """Every character in `text` that a terminal would act on or hide: controls but the newline, format
     characters (bidi, zero-width), surrogates, line and paragraph separators."""
-    return {
-        char
-        for char in text
-        if char != "\n" and unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp")
-    }
+    return {char for char in text if char != "\n" and unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp")}
 
 
 @dataclass
@@ -234,4 +230,3 @@ def test_rich_output_never_reads_markup() -> None:
     console.print(markup("[link=https://example.com]x[/link]"))
     shown = console.export_text()
     assert "[bold red]not markup[/] :smile:" in shown and "[link=https://example.com]x[/link]" in shown
-
