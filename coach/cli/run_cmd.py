@@ -36,9 +36,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Load the routine (a bad file prints its located problems, exit 1), then run it."""
     from coach.common.paths import data_dir
-    from coach.routines.catalog import cached_catalog, resolve_routine
+    from coach.routines.catalog import load_catalog, resolve_routine
 
-    catalog = cached_catalog()
+    catalog = load_catalog()
     routine = resolve_routine(args.routine, catalog)
     if not args.plain:
         return _run_app(args, routine, catalog)

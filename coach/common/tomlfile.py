@@ -9,6 +9,7 @@ tomllib gives values but no positions, and stops at the first syntax error. So t
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,8 +105,6 @@ def parse_toml_bytes(raw: bytes, name: str) -> TomlDocument:
     if problems:
         document.problems = problems
         return document
-    import tomllib  # the TOML reader loads only when a file is read: a routine cache hit never needs it
-
     document.data = tomllib.loads(text)
     document.text = text
     return document
@@ -137,8 +136,6 @@ def _encoding_problems(raw: bytes, name: str) -> list[Any]:
 
 def _syntax_problems(text: str, name: str) -> list[Any]:
     """Every syntax error: report one, blank its line, parse again (stops when a line repeats)."""
-    import tomllib  # the TOML reader loads only when a file is read: a routine cache hit never needs it
-
     from coach.common.problems import Problem
 
     lines = text.split("\n")
@@ -403,8 +400,6 @@ class _Scanner:
                 self.i += 1
 
     def _key(self) -> list[str]:
-        import tomllib  # only a text read from a file is scanned, so the reader is loaded already
-
         parts: list[str] = []
         while True:
             self._skip()

@@ -9,7 +9,6 @@ from pathlib import Path
 from coach.common.cachefile import read_json_cache, write_json_cache
 from coach.common.paths import cache_dir
 from coach.days.streaks import planned_slots as union_of_slots
-from coach.routines.catalog import load_catalog
 from coach.routines.model import Slot
 from coach.routines.signature import routine_files_signature
 
@@ -28,6 +27,8 @@ def planned_slots(*, cache_folder: Path | None = None) -> tuple[str, ...]:
     remembered = _slots(read_json_cache(cache, MAX_CACHE_BYTES, MAX_CACHE_DEPTH), signature)
     if remembered is not None:
         return remembered
+    from coach.routines.catalog import load_catalog  # the loader and the TOML reader only when the cache misses
+
     slots = union_of_slots(routine.slots for routine in load_catalog().routines.values())
     write_json_cache(cache, {"signature": signature, "slots": list(slots)})
     return slots

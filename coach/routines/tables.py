@@ -1,5 +1,5 @@
-"""A routine as the tables of a routine file: what a saved copy is written from and what the routine cache keeps,
-read back through the same validation as a file."""
+"""A routine as the tables of a routine file: what a saved copy is written from (then read back through the same
+validation as any file before it is saved)."""
 
 from __future__ import annotations
 

@@ -214,7 +214,7 @@ def make_app(
     from coach.common.paths import data_dir as resolve_data_dir
     from coach.config.settings import load_settings
     from coach.engine.clock import SystemClock
-    from coach.routines.catalog import cached_catalog
+    from coach.routines.catalog import load_catalog
 
     loaded = load_settings()
     folder = resolve_data_dir(data_dir)
@@ -223,7 +223,7 @@ def make_app(
         return context.settings.day_start_hour
 
     context = AppContext(
-        catalog=catalog or cached_catalog(),
+        catalog=catalog or load_catalog(),
         settings=loaded.settings,
         clock=clock or SystemClock(),
         data_dir=folder,

@@ -12,7 +12,7 @@ from routine_helpers import BUNDLED, VALID, Result
 
 from coach.common.paths import user_routines_dir
 from coach.common.problems import CoachError, ProblemsError
-from coach.routines.catalog import CACHE_NAME, bundled_dir, cached_catalog, load_catalog, resolve_routine, schema_path
+from coach.routines.catalog import bundled_dir, load_catalog, resolve_routine, schema_path
 
 BROKEN = 'name = "Broken"\nslots = ["noon"]\n[[steps]]\ntitle = "x"\ntime = "10s"\n'
 
@@ -215,46 +215,3 @@ def test_routines_schema_path(coach: Callable[..., Result]) -> None:
     assert result.code == 0
     assert Path(result.out.strip()).name == "routine.schema.json"
     assert Path(result.out.strip()).is_file()
-
-
-# -- the remembered catalog (read before the app's first frame) -------------------------------------------------
-
-
-def _no_file_reading(monkeypatch: pytest.MonkeyPatch) -> None:
-    import coach.routines.catalog
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a routine file was read")
-
-    monkeypatch.setattr(coach.routines.catalog, "load_routine_file", refuse)
-
-
-def test_a_remembered_catalog_is_read_back_without_reading_the_files(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    first = cached_catalog(tmp_path)
-    assert (tmp_path / CACHE_NAME).is_file()
-    _no_file_reading(monkeypatch)
-    again = cached_catalog(tmp_path)
-    assert again == first and sorted(again.routines) == ["foot-soak", "toe-exercises"]
-    assert again.routines["toe-exercises"].source == first.routines["toe-exercises"].source
-
-
-def test_a_changed_or_new_user_file_is_read_at_the_next_start(
-    tmp_path: Path, user_routines: Path, write: Callable[..., Path]
-) -> None:
-    cached_catalog(tmp_path)
-    path = write(VALID, "stretch.toml", user_routines)
-    assert cached_catalog(tmp_path).routines["stretch"].origin == "user"
-    path.write_text(BROKEN)
-    catalog = cached_catalog(tmp_path)
-    assert "stretch" not in catalog.routines and path in catalog.broken
-    path.unlink()
-    assert "stretch" not in cached_catalog(tmp_path).routines and not cached_catalog(tmp_path).broken
-
-
-def test_a_folder_that_cannot_keep_the_cache_only_costs_time(tmp_path: Path) -> None:
-    not_a_folder = tmp_path / "file"
-    not_a_folder.write_text("")
-    assert sorted(cached_catalog(not_a_folder).routines) == ["foot-soak", "toe-exercises"]
-    assert list(tmp_path.iterdir()) == [not_a_folder]
