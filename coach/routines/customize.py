@@ -26,9 +26,12 @@ def customized(
     rest: int | None = None,
     length: Span | None = None,
     name: str | None = None,
+    remind: int | None = None,
+    no_remind: bool = False,
 ) -> Routine:
-    """The routine with every hold and rest step set to new lengths, and its main block (a group's "for", a
-    ranged step, the soak) set to a new length or range."""
+    """The routine with every hold and rest step set to new lengths, its main block (a group's "for", a ranged
+    step, the soak) set to a new length or range, and its reminders set to come every `remind` seconds or, with
+    `no_remind`, dropped."""
 
     def change(step: Step) -> Step:
         if isinstance(step, TimedStep):
@@ -38,6 +41,10 @@ def customized(
                 step = step._replace(time=Span(rest, rest))
             if length is not None and (step.time.is_range or step.kind is StepKind.SOAK):
                 step = step._replace(time=length)
+            if step.remind is not None and no_remind:
+                step = step._replace(remind=None)
+            elif step.remind is not None and remind is not None:
+                step = step._replace(remind=step.remind._replace(every=remind))
             return step
         if isinstance(step, Group):
             group = step._replace(steps=tuple(change(child) for child in step.steps))
@@ -55,8 +62,34 @@ def customized(
     ]
     if length is not None:
         changes.append(f"for {format_span(length)}")
+    if no_remind:
+        changes.append("no reminder")
+    elif remind is not None:
+        changes.append(f"a reminder every {format_span(Span(remind, remind))}")
     summary = f"Your copy of {routine.name}" + (f": {', '.join(changes)}." if changes else ".")
     return routine._replace(steps=steps, name=name or routine.name, summary=summary, counts_after=counts_after)
+
+
+def adjustable(routine: Routine) -> frozenset[str]:
+    """What a copy of `routine` can change: "hold" and "rest" when it has such steps, "length" when it has a main
+    block (a ranged step, a soak, a group timed with "for"), "remind" when a step has a reminder."""
+    found: set[str] = set()
+
+    def visit(steps: tuple[Step, ...]) -> None:
+        for step in steps:
+            if isinstance(step, TimedStep):
+                found.update({StepKind.HOLD: {"hold"}, StepKind.REST: {"rest"}}.get(step.kind, set()))
+                if step.time.is_range or step.kind is StepKind.SOAK:
+                    found.add("length")
+                if step.remind is not None:
+                    found.add("remind")
+            elif isinstance(step, Group):
+                if step.for_ is not None:
+                    found.add("length")
+                visit(step.steps)
+
+    visit(routine.steps)
+    return frozenset(found)
 
 
 def routine_text(routine: Routine, origin: str) -> str:
