@@ -140,6 +140,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _when(args: argparse.Namespace, store: Store) -> datetime:
+    from coach.cli.errors import EARLIEST_DAY, LATEST_DAY
     from coach.common.problems import CoachError
     from coach.diary.entries import DiaryError, last_night, parse_when
 
@@ -149,9 +150,14 @@ def _when(args: argparse.Namespace, store: Store) -> datetime:
     if args.at is None:
         return now.replace(microsecond=0)
     try:
-        return parse_when(args.at, now, store.day_start_hour)
+        moment = parse_when(args.at, now, store.day_start_hour)
     except DiaryError as error:
         raise CoachError(f"--at: {error}", exit_code=2) from None
+    except (ValueError, OverflowError):  # a date at the very edge of the calendar, before a time zone is applied
+        moment = None
+    if moment is None or not EARLIEST_DAY <= moment.date() <= LATEST_DAY:
+        raise CoachError(f"--at {args.at.strip()!r}: give a time from {EARLIEST_DAY} to {LATEST_DAY}")
+    return moment
 
 
 def logged_message(entry: CrampEntry) -> str:
@@ -172,7 +178,9 @@ def ask_and_log(
 ) -> CrampEntry:
     """Ask for what the options left out (Enter accepts the default shown), then log the cramp. A bad answer is
     explained and asked again; end of input logs nothing (CoachError)."""
+    from coach.cli.errors import EARLIEST_DAY, LATEST_DAY
     from coach.diary.entries import (
+        DiaryError,
         check_not_future,
         choices,
         make_entry,
@@ -191,7 +199,12 @@ def ask_and_log(
 
     def when(text: str) -> datetime:
         now = store.clock()
-        moment = parse_when(text, now, hour)
+        try:
+            moment = parse_when(text, now, hour)
+        except (ValueError, OverflowError):
+            moment = None
+        if moment is None or not EARLIEST_DAY <= moment.date() <= LATEST_DAY:
+            raise DiaryError(f"give a time from {EARLIEST_DAY} to {LATEST_DAY}")
         check_not_future(moment, now)
         return moment
 

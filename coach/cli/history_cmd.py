@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from coach.common.safe_text import echo, json_text, rich_text
@@ -141,7 +142,7 @@ def _filters_text(args: argparse.Namespace) -> str:
     return (" " + " ".join(parts)) if parts else ""
 
 
-def _print_table(sessions: list[SessionRecord], rests: list[object], total: int | None, limit: int) -> None:
+def _print_table(sessions: list[SessionRecord], rests: Sequence[object], total: int | None, limit: int) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text

@@ -40,10 +40,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from coach.cli.errors import check_day
     from coach.cli.history_cmd import open_history
     from coach.days.planned import planned_slots
     from coach.diary.insights import insights_json
 
+    check_day("--as-of", args.as_of)
     store = open_history(args)
     insights = store.diary.insights(planned_slots(), args.as_of, weeks=args.weeks)
     if args.json:
