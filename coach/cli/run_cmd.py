@@ -104,7 +104,7 @@ def _open_recorder(folder: Path, day_start_hour: int) -> Recorder:
         echo_error(f"coach: {message}")
 
     try:
-        from coach.store.recorder import open_recorder
+        from coach.store.store import open_recorder
     except ImportError as error:  # only while the store is being built; the lead wires it for good
         report(f"History is not being saved: the history store is not available ({error})")
         return _NoRecorder()

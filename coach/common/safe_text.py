@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import sys
 import unicodedata
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -87,6 +88,23 @@ def escape_json(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(_json_escaped(char) for char in text)
+
+
+class EscapingWriter:
+    """A text stream that passes what is written to `out` through `transform` (`escape_json`, `printable`): for
+    output written in pieces, such as an export streamed to the terminal. Both transforms work character by
+    character, so pieces may split the text anywhere."""
+
+    def __init__(self, out: TextIO, transform: Callable[[str], str]) -> None:
+        self.out = out
+        self.transform = transform
+
+    def write(self, text: str) -> int:
+        self.out.write(self.transform(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.out.flush()
 
 
 def echo(text: str, *, file: TextIO | None = None) -> None:
