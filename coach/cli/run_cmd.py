@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from coach.common.safe_text import echo_error, one_line
+
 if TYPE_CHECKING:  # types only: `coach run ROUTINE` starts without even argparse (coach.__main__)
     import argparse
     from datetime import datetime
@@ -34,9 +36,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Load the routine (a bad file prints its located problems, exit 1), then run it."""
     from coach.common.paths import data_dir
-    from coach.routines.catalog import cached_catalog, resolve_routine
+    from coach.routines.catalog import load_catalog, resolve_routine
 
-    catalog = cached_catalog(data_dir(getattr(args, "data_dir", None)))
+    catalog = load_catalog()
     routine = resolve_routine(args.routine, catalog)
     if not args.plain:
         return _run_app(args, routine, catalog)
@@ -108,13 +110,11 @@ def _run_app(args: argparse.Namespace, routine: Routine, catalog: Catalog) -> in
 
 
 def _settings(routine: Routine) -> Settings:
-    import sys
-
     from coach.config.settings import load_settings
 
     loaded = load_settings().with_routines({routine.id: routine})  # a length outside its range is said, located
     for problem in loaded.problems:
-        print(f"coach: {problem} (using the default)", file=sys.stderr)
+        echo_error(one_line(f"coach: {problem} (using the default)"))
     return loaded.settings
 
 
@@ -126,10 +126,9 @@ def _slot(routine: Routine, started_at: datetime, day_start_hour: int) -> str:
 
 def _open_recorder(folder: Path, day_start_hour: int) -> Recorder:
     """The history store's recorder; it reports (never raises) when history cannot be saved."""
-    import sys
 
     def report(message: str) -> None:
-        print(f"coach: {message}", file=sys.stderr)
+        echo_error(f"coach: {message}")
 
     try:
         from coach.store.store import open_recorder

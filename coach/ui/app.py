@@ -256,10 +256,10 @@ def make_app(
     from coach.common.paths import data_dir as resolve_data_dir
     from coach.config.settings import load_settings
     from coach.engine.clock import SystemClock
-    from coach.routines.catalog import cached_catalog
+    from coach.routines.catalog import load_catalog
 
     folder = resolve_data_dir(data_dir)
-    catalog = catalog or cached_catalog(folder)
+    catalog = catalog or load_catalog()
     loaded = load_settings().with_routines(catalog.routines)  # a length outside its range is said, located
 
     context = AppContext(
