@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
+import tempfile
 import textwrap
+import traceback
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -197,22 +201,49 @@ def test_a_folder_that_cannot_be_created_is_reported_once_and_the_session_runs(t
     assert not rec.saving
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root writes to read-only folders")
-def test_a_read_only_data_folder_is_reported_once_and_keeps_what_was_saved(tmp_path: Path) -> None:
-    store = open_store(tmp_path, day_start_hour=4)
+def as_user_file_modes_apply_to(body: Callable[[], None]) -> None:
+    """Run `body` as a user whom file modes bind: root ignores them, so as root it runs in a child as `nobody`."""
+    if os.geteuid() != 0:
+        body()
+        return
+    pid = os.fork()
+    if pid == 0:  # the child: drop to nobody, run, report through the exit code only
+        code = 1
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            body()
+            code = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, "the recorder failed in the unprivileged child (see stderr)"
+
+
+def test_a_read_only_data_folder_is_reported_once_and_keeps_what_was_saved() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="coach-read-only-"))  # not under pytest's root-only tmp folder
+    folder.chmod(0o755)
+    store = open_store(folder, day_start_hour=4)
     store.insert_sessions([session(date(2024, 5, 19))])
     before = raw_rows(store.path)
-    tmp_path.chmod(0o500)
-    (tmp_path / "history.sqlite3").chmod(0o400)
-    try:
+    folder.chmod(0o555)
+    (folder / "history.sqlite3").chmod(0o444)
+
+    def record_a_session() -> None:
         problems: list[str] = []
-        rec = recorder(tmp_path, problems)
+        rec = recorder(folder, problems)
         run_a_whole_session(rec)
-        assert len(problems) == 1 and problems[0].startswith("History is not being saved: ")
+        assert len(problems) == 1 and problems[0].startswith("History is not being saved: "), problems
+
+    try:
+        as_user_file_modes_apply_to(record_a_session)
     finally:
-        (tmp_path / "history.sqlite3").chmod(0o600)
-        tmp_path.chmod(0o700)
+        folder.chmod(0o755)
+        (folder / "history.sqlite3").chmod(0o644)
     assert raw_rows(store.path) == before
+    shutil.rmtree(folder)
 
 
 def test_a_full_disk_mid_session_is_reported_once_and_harms_nothing(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, OptionList
-from ui_helpers import build_app, digits, history, run_screen, screen_text, seed_history, settle
+from ui_helpers import build_app, digits, history, run_screen, screen_text, seed_history, settle, shows
 
 from coach.engine.clock import FakeClock
 from coach.ui.screens.history import HistoryScreen
@@ -131,8 +131,7 @@ async def test_a_adds_a_note_to_the_selected_session(clock: FakeClock, data_dir:
         await pilot.press("down", "a")  # the second newest: Sunday evening
         assert app.screen.query_one("#note-input", Input).has_focus
         await pilot.press(*"calf cramp at 3am", "enter")
-        await settle(pilot)
-        assert "calf cramp at 3am" in screen_text(app)
+        assert await shows(pilot, "calf cramp at 3am")
         assert not app.screen.query_one("#note-editor").has_class("-open")
     notes = {(r.day.isoformat(), r.slot): r.note for r in history(data_dir) if r.note}
     assert notes == {("2026-03-01", "evening"): "calf cramp at 3am"}
