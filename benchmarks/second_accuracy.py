@@ -6,12 +6,13 @@ its true boundary to the moment its frame reached tmux.
     python benchmarks/second_accuracy.py --app bare --app coach --rounds 2 --verbose
     python benchmarks/second_accuracy.py --analyse TRACE [--blackout BEGIN:END ...]   # a trace alone, no terminal
 
-The scenario (about 30 s of countdown, the same for every program at the same moments): Enter starts each countdown
-(staggered by a fraction of a second, so that their boundaries do not fall together); run 4.3 s; pause 1.5 s (Space,
-Space); run 3.4 s; stall 2.5 s; run 3.3 s; pause 1.2 s; run 2.6 s; stall 2.5 s; run 2.4 s; both cores busy 6 s (one
-busy-loop process per core); run 0.6 s. A stall is SIGSTOP then SIGCONT sent to the program from outside: its event
-loop cannot run, exactly as with a blocking call in a handler, and it needs nothing from the program (`--stall key`
-presses `s` instead, which the baselines answer with `time.sleep(2.5)`).
+The scenario (about 30 s of countdown, the same for every program in the same window of time): Enter starts each
+countdown (staggered by a fraction of a second, so that their boundaries do not fall together); run 4.3 s; pause
+1.5 s; run 3.4 s; stall 2.5 s; run 3.3 s; pause 1.2 s; run 2.6 s; stall 2.5 s; run 2.4 s; both cores busy 6 s (one
+busy-loop process per core); run 0.6 s. A pause is Space typed half-way through one of the program's seconds (so a
+slow key never takes effect after a boundary), then Space again. A stall is SIGSTOP then SIGCONT sent to the program
+from outside: its event loop cannot run, exactly as with a blocking call in a handler, and it needs nothing from the
+program (`--stall key` presses `s` instead, which the baselines answer with `time.sleep(2.5)`).
 
 Three sources, each for what only it knows:
 - the harness knows when it typed Enter and Space and when it stopped the program: the true boundaries follow from
@@ -35,6 +36,7 @@ shows the check works).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import os
 import signal
@@ -123,6 +125,7 @@ class Result:
             f"{self.label}: {len(pooled.errors)} changes in {len(self.rounds)} round(s); " + "; ".join(parts) + "; "
             f"median {fmt_ms(median(pooled.errors))}; {self.wrong} wrong, ends {self.end_error:+d} s; "
             f"first value {fmt_ms(max(starts) if starts else None)} after @start"
+            + "".join(f"; wrong: {c.text} {fmt_ms(c.error)} ({c.condition})" for a in self.rounds for c in a.wrong[:5])
         )
 
 
@@ -147,6 +150,32 @@ class _Running:
     def type_key(self, key: str, mark: str) -> None:
         self.marks.append((time.monotonic(), mark))
         self.launched.keys(key)
+
+    def mid_second(self, now: float) -> float:
+        """The next moment half-way between two of its boundaries (by the harness's marks): a pause typed there
+        takes effect before the next boundary, however slowly the program reads the key."""
+        running = 0.0
+        since: float | None = None
+        for stamp, mark in self.marks:
+            if mark in ("@start", "@resume"):
+                since = stamp
+            elif mark == "@pause" and since is not None:
+                running += stamp - since
+                since = None
+        running += now - since if since is not None else 0.0
+        return now + (0.5 - running) % 1.0
+
+
+def _pause(running: Sequence[_Running], key: str, seconds: float) -> None:
+    """Pause each program half-way through one of its seconds and resume it `seconds` later."""
+    now = time.monotonic()
+    plan = []
+    for each in running:
+        at = each.mid_second(now)
+        plan += [(at, each, "@pause"), (at + seconds, each, "@resume")]
+    for at, each, mark in sorted(plan, key=lambda step: step[0]):
+        time.sleep(max(0.0, at - time.monotonic()))
+        each.type_key(key, mark)
 
 
 def _stall(running: Sequence[_Running], stall: str, seconds: float) -> None:
@@ -214,11 +243,7 @@ def run_round(
             if action == "run":
                 time.sleep(seconds)
             elif action == "pause":
-                for each in running:
-                    each.type_key(pause_key, "@pause")
-                time.sleep(seconds)
-                for each in running:
-                    each.type_key(pause_key, "@resume")
+                _pause(running, pause_key, seconds)
             elif action == "stall":
                 _stall(running, stall, seconds)
             else:
@@ -243,7 +268,7 @@ def run_round(
         assert watcher is not None
         shots = watcher.snapshots[each.launched.pane]
         try:
-            outcome[each.app] = analyse(
+            analysis = analyse(
                 events,
                 each.stalls,
                 until=stopping,
@@ -253,6 +278,11 @@ def run_round(
             )
         except ValueError as error:
             outcome[each.app] = Unavailable(str(error))
+            continue
+        outcome[each.app] = analysis
+        with (workdir / f"changes-{tag}-{each.app}.txt").open("w") as listing, contextlib.redirect_stdout(listing):
+            print(f"{each.program.label}: marks {each.marks}; stalls {each.stalls}; busy {busy}")
+            print_changes(analysis)
     return outcome
 
 
