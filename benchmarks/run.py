@@ -1,13 +1,15 @@
 """coach's benchmark suite: one command, a table of ratios against baselines measured in the same run.
 
-    python benchmarks/run.py            # full pass, about 8 minutes
-    python benchmarks/run.py --quick    # short pass, about 2 minutes
+    python benchmarks/run.py            # full pass, about 10 minutes
+    python benchmarks/run.py --quick    # short pass, about 2 minutes (more on a loaded machine)
     python benchmarks/run.py --only first-frame --only cli
 
-The machine is shared and noisy, so every coach figure is set against a baseline measured in the same run,
-interleaved with it, and medians of several runs are reported. A row whose coach side does not exist yet says
-"not available yet: <reason>". The table goes to stdout and to benchmarks/results/latest.md (git-ignored), with the
-raw figures in benchmarks/results/latest.json. What each row measures and how: docs/performance.md.
+Every row times what the terminal shows (a tmux control-mode client sees each write within about a millisecond),
+and names the moment it times. The machine is shared and noisy, so every coach figure is set against a baseline
+measured in the same run, interleaved with it or side by side, and medians of several runs are reported. A row
+whose coach side does not exist yet says "not available yet: <reason>". The table goes to stdout and to
+benchmarks/results/latest.md (git-ignored), with the raw figures in benchmarks/results/latest.json. What each row
+measures and how: docs/performance.md.
 Benchmarks are not tests: nothing here runs in the test suite.
 """
 
@@ -160,10 +162,10 @@ def bench_screens(tmux: Tmux, workdir: Path, plan: Plan) -> list[Row]:
     )
     rows = []
     for program, target, moment in (
-        (home, 1.30, "home complete: date and plan, streaks and footer drawn"),
-        (run, 1.25, "run screen settled: the step and the footer drawn"),
+        (home, 1.30, "home complete, date and plan, streaks and footer drawn"),
+        (run, 1.25, "run screen settled, the step and the footer drawn"),
     ):
-        figure = f"`{program.label}`: {moment} (its screen's last change in tmux, 80x24), median of {plan.frame_runs}"
+        figure = f"`{program.label}` {moment}: the screen's last change (tmux 80x24), median of {plan.frame_runs}"
         target_text = f"<= {target:.2f}x"
         if program.label in unavailable or not samples.get(program.label):
             rows.append(Row.unavailable(figure, target_text, unavailable.get(program.label, "?"), baseline_text))
@@ -254,7 +256,7 @@ def bench_cpu(tmux: Tmux, workdir: Path, plan: Plan, install: bool) -> list[Row]
         else f"; termdown: {unavailable.get('termdown', 'not measured')}"
     )
     per = f"{plan.cpu_rounds} x {plan.cpu_seconds:.0f} s"
-    cpu_figure = f"CPU s per wall minute while a countdown shows (`coach run foot-soak`), median of {per}"
+    cpu_figure = f"CPU s per wall minute while a countdown shows (`coach run foot-soak`, from 2 s in), median of {per}"
     rss_figure = "peak RSS (VmHWM) while counting down"
     if soak.label in unavailable or not cpu[soak.label]:
         reason = unavailable.get(soak.label, "?")
@@ -309,8 +311,8 @@ def bench_accuracy(tmux: Tmux, workdir: Path, plan: Plan, extras: list[str]) -> 
     for condition in CONDITIONS:
         count = len(bare.errors(condition))
         figure = (
-            f"shown second, p99 of (its frame reached the terminal - the true boundary, from the typed keys): "
-            f"{CONDITION_TEXT[condition]} ({count} seconds of each, {rounds})"
+            f"shown second: the frame with the new digits reaches the terminal, p99 after the boundary (the typed "
+            f"keys are the truth): {CONDITION_TEXT[condition]} ({count} seconds each, {rounds})"
         )
         base = bare.p99(condition)
         baseline_text = f"bare_countdown {fmt_ms(base)}" + (
