@@ -152,7 +152,7 @@ async def test_a_note_that_cannot_be_saved_is_reported_not_a_crash(
         def busy(*args: object, **kwargs: object) -> object:
             raise CoachError("the history is busy in another coach; try again in a moment")
 
-        monkeypatch.setattr(coach.store.store, "open_store", busy)
+        monkeypatch.setattr(coach.store.store.Store, "set_note", busy)
         await pilot.press("a", *"x", "enter")
         await settle(pilot)
         assert app.is_running and isinstance(app.screen, HistoryScreen)
