@@ -48,6 +48,9 @@ def coach_commands() -> type[Provider]:
 NAMED_CHARACTERS = {"plus": "+", "underscore": "_", "equals_sign": "="}
 """Keys named after the character they type, as coach binds them; the footer shows the character."""
 
+CUE_FLASH_SECONDS = 0.3
+"""How long the screen flashes for a bell in a browser (`coach serve`), where the bell itself is silent."""
+
 HARD_EXIT_AFTER = 5.0
 """Seconds an orderly exit after SIGTERM may take before the process leaves anyway (history flushed first)."""
 
@@ -79,6 +82,20 @@ class CoachApp(App[None]):
 
             return CoachDriver
         return driver
+
+    def bell(self) -> None:
+        """The terminal bell. In a browser (`coach serve`) a bell is silent: the screen flashes (`-cue-flash`) and
+        the page is told to beep (docs/serve.md). The cue player rings through here, so it needs nothing else."""
+        super().bell()
+        driver = self._driver
+        if driver is None or not driver.is_web:
+            return
+        screen = self.screen
+        screen.add_class("-cue-flash")
+        self.set_timer(CUE_FLASH_SECONDS, lambda: screen.remove_class("-cue-flash"), name="cue-flash")
+        write_meta = getattr(driver, "write_meta", None)  # Textual's WebDriver: a packet for textual-serve
+        if callable(write_meta):
+            write_meta({"type": "coach_bell"})
 
     def get_key_display(self, binding: Binding) -> str:
         """Textual's display of a key ("n", "+", "^p"), without asking unicodedata what a plain key is called.
