@@ -12,15 +12,13 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import socket
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 
 from aiohttp import hdrs, web
+from aiohttp.typedefs import Handler, Middleware
 from yarl import URL
 
 from coach.serve.token import token_matches
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-Middleware = Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]
 
 TOKEN_PARAMETER = "token"
 COOKIE_MAX_AGE = 400 * 24 * 3600

@@ -135,7 +135,7 @@ class CoachServer(Server):
             return_exceptions=True,
         )
 
-    async def handle_index(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
+    async def handle_index(self, request: web.Request) -> web.StreamResponse:
         """coach's page; its websocket goes back to the host and port that served it."""
         scheme = "wss" if request.secure else "ws"
         context = {
