@@ -19,17 +19,28 @@ import pyte
 
 ADDRESS = re.compile(r"^(http://127\.0\.0\.1:(\d+))/\?token=([A-Za-z0-9_-]{20,})$", re.MULTILINE)
 
-SHORT_SOAK = """\
+
+def short_soak(counts_after: str = "2s") -> str:
+    """A routine that overrides the bundled foot soak (the second routine on the home screen): it begins at once
+    (no step to get ready) and counts after `counts_after`."""
+    return f"""\
 name = "Foot soak"
 summary = "A short soak for the tests."
 slots = ["bedtime"]
-counts_after = "2s"
+counts_after = "{counts_after}"
 
 [[steps]]
 title = "Soak"
 time = "10m"
 """
-"""Overrides the bundled foot soak (the second routine on the home screen): it begins at once and counts after 2 s."""
+
+
+def with_soak(home: Path, counts_after: str = "2s") -> Path:
+    """`home` with that soak in its config folder's routines."""
+    routines = home / "config" / "routines"
+    routines.mkdir(parents=True, exist_ok=True)
+    (routines / "foot-soak.toml").write_text(short_soak(counts_after))
+    return home
 
 
 def coach_command() -> str:
