@@ -48,6 +48,7 @@ def _port(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl+C (or SIGTERM, SIGHUP); a port in use or an unknown host: one message, exit 1."""
+    import os
     import sys
 
     from coach.common.paths import data_dir
@@ -60,7 +61,9 @@ def run(args: argparse.Namespace) -> int:
 
     folder = data_dir(args.data_dir).absolute()
     token = load_or_create_token(folder, new=args.new_token)
-    app_argv = [sys.executable, "-m", "coach", "--data-dir", str(folder)]
+    # Each tab: the app on this data folder, started through coach.serve.tab (it dies with the server).
+    app_argv = [sys.executable, "-m", "coach.serve.tab", str(os.getpid()), "--"]
+    app_argv += [sys.executable, "-m", "coach", "--data-dir", str(folder)]
     server = CoachServer(app_argv, host=args.host, port=args.port, token=token, names=machine_names(args.host))
     log_to(sys.stderr, token)
 

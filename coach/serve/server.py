@@ -6,8 +6,9 @@ web driver chosen through `TEXTUAL_DRIVER`. coach keeps its routes and its wire 
 - every request passes `coach.serve.guard` first (textual-serve has no authentication);
 - the page is coach's (`templates/app_index.html`: a phone's viewport, the bell) and its websocket address is
   built from the request's own Host, so it works by any name or address that reached the page;
-- the app runs as `python -m coach --data-dir DIR` (no shell), in a session of its own: Ctrl+C in the server's
-  terminal reaches the server only, which then closes every tab in order;
+- the app runs as `python -m coach --data-dir DIR` (no shell, through `coach.serve.tab`, which has the kernel hang
+  it up should the server die), in a session of its own: Ctrl+C in the server's terminal reaches the server only,
+  which then closes every tab in order;
 - when a tab closes (or the server stops), the app process gets SIGHUP, as when a terminal is closed: coach's
   hang-up path records a running session (textual-serve would send a "quit" that ends the app without it);
 - the access log names the path, never the query (where the token travels).
@@ -122,11 +123,16 @@ class CoachServer(Server):
         """textual-serve's aiohttp app with the token guard in front of every route."""
         app = await self._make_app()
         app.middlewares.append(token_guard(self.token, names=self.names))
+        app.router.add_get("/favicon.ico", self.handle_favicon)
         app.on_shutdown.append(self._close_tabs)
         return app
 
     async def on_startup(self, app: web.Application) -> None:
         """Nothing: `coach serve` prints its own address (textual-serve prints a banner here)."""
+
+    async def handle_favicon(self, request: web.Request) -> web.StreamResponse:
+        """No icon (a browser asks for one with every page)."""
+        return web.Response(status=204)
 
     async def _close_tabs(self, app: web.Application) -> None:
         """The server stops: close every websocket, which hangs up its app process (sessions recorded)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from datetime import date, datetime
@@ -84,18 +85,22 @@ class CoachApp(App[None]):
         return driver
 
     def bell(self) -> None:
-        """The terminal bell. In a browser (`coach serve`) a bell is silent: the screen flashes (`-cue-flash`) and
-        the page is told to beep (docs/serve.md). The cue player rings through here, so it needs nothing else."""
-        super().bell()
+        """The terminal bell. In a browser (`coach serve`) a bell is silent (textual-serve's page ignores BEL): the
+        screen flashes (`-cue-flash`) and the page is told to beep instead (docs/serve.md). The cue player rings
+        through here, so it needs nothing else."""
         driver = self._driver
         if driver is None or not driver.is_web:
+            super().bell()
             return
         screen = self.screen
         screen.add_class("-cue-flash")
         self.set_timer(CUE_FLASH_SECONDS, lambda: screen.remove_class("-cue-flash"), name="cue-flash")
         write_meta = getattr(driver, "write_meta", None)  # Textual's WebDriver: a packet for textual-serve
         if callable(write_meta):
-            write_meta({"type": "coach_bell"})
+            # A server that died leaves a broken pipe, and a bell rings as a session ends: the hang-up that follows
+            # must still record the session, not stop at the bell.
+            with contextlib.suppress(OSError):
+                write_meta({"type": "coach_bell"})
 
     def get_key_display(self, binding: Binding) -> str:
         """Textual's display of a key ("n", "+", "^p"), without asking unicodedata what a plain key is called.

@@ -130,3 +130,38 @@ async def test_the_bell_reaches_the_page_as_a_message(soak_server: Served) -> No
         await page.wait_for("Whole day")  # the plan is read: the list is ready for keys
         await page.keys(DOWN, ENTER)
         await page.wait_for(lambda screen: ["coach_bell"] in page.texts)
+
+
+async def test_a_tab_does_not_outlive_a_killed_server_and_its_session_is_saved(tmp_path: Path) -> None:
+    """SIGKILL leaves the server no time to close its tabs: the kernel hangs each tab's app up (coach.serve.tab).
+
+    Notifications are off here: with them on, the cue player writes the terminal's notification escapes to the
+    dead server's pipe as the session ends, and that error stops the hang-up before the session is recorded (a
+    fix for the cue player is with the lead: a browser has no use for those escapes)."""
+    home = with_soak(tmp_path, counts_after="5m")
+    (home / "config" / "settings.toml").write_text("notifications = false\n")
+    served = Served(home)
+    try:
+        async with tab(served) as page:
+            await page.wait_for("Whole day")
+            await page.keys(DOWN, ENTER)
+            await page.wait_for("Soak")
+            await asyncio.sleep(1.5)
+            [app_process] = served.app_processes()
+            served.process.kill()
+            served.process.wait(timeout=10)
+            await wait_until(lambda: not _alive(app_process))
+    finally:
+        served.stop()
+    [session] = served.history()
+    assert session["status"] == "partial"
+    assert float(session["active_seconds"]) >= 1.0  # type: ignore[arg-type]
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process runs (a zombie waiting for its reaper, the server being dead, has ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
