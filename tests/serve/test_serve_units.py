@@ -167,3 +167,16 @@ def test_the_server_imports_no_textual() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_a_wildcard_host_prints_this_machines_own_addresses(monkeypatch: pytest.MonkeyPatch) -> None:
+    from coach.serve import address
+
+    found = address.network_addresses()
+    assert all(not a.startswith("127.") and a.count(".") == 3 for a in found)
+    monkeypatch.setattr(address, "network_addresses", lambda: ["192.168.1.20", "10.0.0.5"])
+    assert address.addresses_to_open("0.0.0.0", 8000, "t") == [
+        "http://192.168.1.20:8000/?token=t",
+        "http://10.0.0.5:8000/?token=t",
+    ]
+    assert address.addresses_to_open("127.0.0.1", 8000, "t") == ["http://127.0.0.1:8000/?token=t"]
