@@ -105,7 +105,7 @@ def _open_recorder(folder: Path, day_start_hour: int) -> Recorder:
         print(f"coach: {message}", file=sys.stderr)
 
     try:
-        from coach.store.recorder import open_recorder
+        from coach.store.store import open_recorder
     except ImportError as error:  # only while the store is being built; the lead wires it for good
         report(f"History is not being saved: the history store is not available ({error})")
         return _NoRecorder()

@@ -153,11 +153,24 @@ def _v4_cramps(connection: sqlite3.Connection) -> None:
     connection.execute("CREATE INDEX cramps_time ON cramps (cramp_utc)")
 
 
+def _v5_deleted_sessions(connection: sqlite3.Connection) -> None:
+    """Tombstones of sessions the user deleted: an import never brings one back, and a sync can pass it on."""
+    connection.execute(
+        """
+        CREATE TABLE deleted_sessions (
+            id TEXT PRIMARY KEY NOT NULL,           -- the deleted session's UUID
+            deleted_at TEXT NOT NULL                -- ISO 8601 with offset
+        )
+        """
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "sessions", _v1_sessions),
     Migration(2, "session notes and discomfort; rest days", _v2_notes_and_rest_days),
     Migration(3, "per-day summary of kept slots, for fast streaks", _v3_day_slots),
     Migration(4, "the cramp diary", _v4_cramps),
+    Migration(5, "tombstones of deleted sessions", _v5_deleted_sessions),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
