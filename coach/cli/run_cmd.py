@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     from coach.engine.session import SessionEngine
     from coach.routines.customize import with_preferred_length
 
-    settings = _settings()
+    settings = _settings(routine)
     routine = with_preferred_length(routine, preferred_seconds(settings, routine.id))
     recorder = _open_recorder(data_dir(getattr(args, "data_dir", None)), settings.day_start_hour)
     try:
@@ -80,12 +80,12 @@ def _run_app(args: argparse.Namespace, routine: Routine, catalog: Catalog) -> in
     return run_routine(args, routine, catalog)
 
 
-def _settings() -> Settings:
+def _settings(routine: Routine) -> Settings:
     import sys
 
     from coach.config.settings import load_settings
 
-    loaded = load_settings()
+    loaded = load_settings().with_routines({routine.id: routine})  # a length outside its range is said, located
     for problem in loaded.problems:
         print(f"coach: {problem} (using the default)", file=sys.stderr)
     return loaded.settings

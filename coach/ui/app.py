@@ -254,11 +254,12 @@ def make_app(
     from coach.engine.clock import SystemClock
     from coach.routines.catalog import cached_catalog
 
-    loaded = load_settings()
     folder = resolve_data_dir(data_dir)
+    catalog = catalog or cached_catalog(folder)
+    loaded = load_settings().with_routines(catalog.routines)  # a length outside its range is said, located
 
     context = AppContext(
-        catalog=catalog or cached_catalog(folder),
+        catalog=catalog,
         settings=loaded.settings,
         clock=clock or SystemClock(),
         data_dir=folder,

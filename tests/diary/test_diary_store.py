@@ -21,8 +21,7 @@ from coach.store.connection import connect
 from coach.store.cramps import cramps_csv, cramps_json
 from coach.store.exchange import parse_import, sessions_json
 from coach.store.migrations import LATEST_VERSION, migrate, schema_version
-from coach.store.store import open_recorder
-from coach.store.store import open_store
+from coach.store.store import open_recorder, open_store
 
 NOW = datetime(2024, 6, 30, 9, 0, tzinfo=PARIS_SUMMER)
 
