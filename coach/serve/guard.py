@@ -61,8 +61,8 @@ def machine_names(host: str) -> frozenset[str]:
 def host_allowed(host_header: str | None, names: Iterable[str]) -> bool:
     """Whether a request's Host is an IP address or one of this machine's `names`: a name that an attacker's DNS
     points at 127.0.0.1 (DNS rebinding) is neither."""
-    if not host_header:
-        return False
+    if not host_header or any(character in host_header for character in "/?#@\\ \t"):
+        return False  # a host and a port, nothing more (the page builds its websocket's address from it)
     try:
         hostname = URL(f"http://{host_header}").host
     except ValueError:

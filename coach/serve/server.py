@@ -74,6 +74,7 @@ class CoachAppService(AppService):
         return process
 
     async def on_meta(self, data: bytes) -> None:
+        """The app's packets: coach's bell goes to the page; an exit is noted (no hang-up needed then)."""
         meta = json.loads(data)
         kind = meta.get("type") if isinstance(meta, dict) else None
         if kind == BELL_META:
@@ -185,6 +186,7 @@ class PathOnlyAccessLogger(AbstractAccessLogger):
     """One line per request with its path and never its query (the token travels there) nor its cookies."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        """`ADDRESS "METHOD PATH" STATUS`, for every request but the page's static files."""
         if request.path.startswith("/static/"):
             return  # the page's files: four lines per visit that say nothing new
         self.logger.info('%s "%s %s" %s', request.remote, request.method, request.path, response.status)

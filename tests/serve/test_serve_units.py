@@ -80,6 +80,9 @@ def test_tokens_are_compared_whole() -> None:
         ("127.0.0.1.attacker.example", False),
         ("", False),
         (None, False),
+        ("127.0.0.1:8000/elsewhere", False),  # the page's websocket address is built from the Host
+        ("user@127.0.0.1", False),
+        ('127.0.0.1:8000"><script>', False),
     ],
 )
 def test_the_host_header_must_name_this_machine(host: str | None, allowed: bool) -> None:
