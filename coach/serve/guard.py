@@ -102,9 +102,9 @@ def token_guard(token: str, *, names: Iterable[str]) -> Middleware:
             return _refuse(web.HTTPForbidden, WRONG_TOKEN)
         if request.path == "/ws" and not origin_allowed(request):
             return _refuse(web.HTTPForbidden, WRONG_ORIGIN)
-        if given is not None and request.path == "/" and request.method in {"GET", "HEAD"}:
-            return _let_in(request, token, cookie)
         response = await handler(request)
+        if given is not None and request.path == "/" and not response.prepared:
+            _set_cookie(response, request, token, cookie)  # the first visit: reloads and bookmarks work by it
         if not response.prepared:  # a websocket's (and a download's) headers went out when it began
             _add_headers(response, SECURITY_HEADERS)
             if not request.path.startswith("/static/"):
@@ -114,12 +114,9 @@ def token_guard(token: str, *, names: Iterable[str]) -> Middleware:
     return guard
 
 
-def _let_in(request: web.Request, token: str, cookie: str) -> web.StreamResponse:
-    """The first visit with the token: set the cookie and go to the page without the token in the address bar (so
-    it stays out of the browser's history; a bookmark of the page works by the cookie)."""
-    query = request.rel_url.query.copy()
-    del query[TOKEN_PARAMETER]
-    response = web.HTTPSeeOther(location=str(request.rel_url.with_query(query)))
+def _set_cookie(response: web.StreamResponse, request: web.Request, token: str, cookie: str) -> None:
+    """The cookie that lets the page's reloads, its websocket and a bookmark of it in without the token in the
+    address (the page then takes the token out of the address bar: coach/serve/templates/app_index.html)."""
     response.set_cookie(
         cookie,
         token,
@@ -129,8 +126,6 @@ def _let_in(request: web.Request, token: str, cookie: str) -> web.StreamResponse
         samesite="Strict",
         secure=request.secure,
     )
-    _add_headers(response, {**SECURITY_HEADERS, **NOT_STORED})
-    return response
 
 
 def _refuse(kind: type[web.HTTPClientError], text: str) -> web.Response:
