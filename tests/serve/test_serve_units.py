@@ -183,3 +183,21 @@ def test_a_wildcard_host_prints_this_machines_own_addresses(monkeypatch: pytest.
         "http://10.0.0.5:8000/?token=t",
     ]
     assert address.addresses_to_open("127.0.0.1", 8000, "t") == ["http://127.0.0.1:8000/?token=t"]
+
+
+def test_the_qr_code_is_the_address_drawn_in_half_blocks() -> None:
+    """Two rows of modules per line of text (upper/lower half blocks), with a quiet zone a camera needs."""
+    import io
+
+    import segno
+
+    from coach.serve.address import print_qr
+
+    address = page_address("192.168.1.20", 8000, "T" * 43)
+    out = io.StringIO()
+    print_qr(address, out)
+    lines = out.getvalue().splitlines()
+    modules = segno.make(address, error="m").symbol_size(border=2)[0]
+    assert len(lines) == (modules + 1) // 2
+    assert {len(line) for line in lines} == {modules}
+    assert set("".join(lines)) <= set(" █▀▄")
