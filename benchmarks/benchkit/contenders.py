@@ -44,11 +44,17 @@ MONOTONIC_COUNTDOWN = baseline("monotonic_countdown.py", "Get ready")
 
 
 def coach_env(workdir: Path) -> dict[str, str]:
-    """An isolated data and config folder, and this checkout first on the import path."""
+    """Isolated data, config and cache folders, and this checkout first on the import path."""
     data, config = workdir / "data", workdir / "config"
     data.mkdir(parents=True, exist_ok=True)
     config.mkdir(parents=True, exist_ok=True)
-    return {"COACH_DATA_DIR": str(data), "COACH_CONFIG_DIR": str(config), "PYTHONPATH": str(REPO)}
+    cache = workdir / "cache"
+    return {
+        "COACH_DATA_DIR": str(data),
+        "COACH_CONFIG_DIR": str(config),
+        "COACH_CACHE_DIR": str(cache),
+        "PYTHONPATH": str(REPO),
+    }
 
 
 def coach(label: str, args: tuple[str, ...], marker: str, workdir: Path) -> Program:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coach.store.connection import HistoryError, write_transaction
+from coach.store.sync_tables import create_sync_tables
 
 _DAY_CHECK = "GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'"
 
@@ -171,6 +172,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "per-day summary of kept slots, for fast streaks", _v3_day_slots),
     Migration(4, "the cramp diary", _v4_cramps),
     Migration(5, "tombstones of deleted sessions", _v5_deleted_sessions),
+    Migration(6, "sync: its bookkeeping, and triggers that note local changes", create_sync_tables),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -13,6 +14,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from coach.common.safe_text import printable
 from coach.ui.context import AppContext
 
 if TYPE_CHECKING:  # the engine, the store and the palette load when first used, not before the first frame
@@ -130,6 +132,8 @@ class CoachApp(App[None]):
         install_signal_handlers(self._on_signal)
         for problem in self.context.settings_problems:
             self.notify(problem, title="Settings not used", severity="warning", timeout=10, markup=False)
+        if self.context.settings.sync_folder:
+            self.call_after_refresh(self.sync_history)  # after the first frame, off the event loop
 
     # -- verbs the screens and the command palette use ----------------------------------------------------------
 
@@ -164,10 +168,32 @@ class CoachApp(App[None]):
         recorder = getattr(screen, "recorder", None)
         if recorder is not None:
             self._ended.append(recorder)
+            if self.context.settings.sync_folder:
+                self.sync_history()
         if len(self.screen_stack) > 1 and self.start_with is None:
             self.pop_screen()
         else:
             self.exit()
+
+    @work(thread=True, exclusive=True, group="sync", name="sync-history", exit_on_error=False)
+    def sync_history(self) -> None:
+        """Merge with the other machines through `sync_folder`, if set (docs/sync.md); what came in is shown."""
+        received, message = self.sync_now()
+        if message:
+            self.call_from_thread(self.notify, message, title="Sync", severity="warning", timeout=10, markup=False)
+        if received:
+            self.call_from_thread(lambda: getattr(self.screen, "action_refresh", lambda: None)())
+
+    def sync_now(self) -> tuple[int, str | None]:
+        """One sync, if `sync_folder` is set: how many changes came in, and a line for the user if one went wrong."""
+        settings = self.context.settings
+        if not settings.sync_folder:
+            return 0, None
+        from coach.sync.engine import sync_in_background  # the store before the first frame: loaded here
+
+        self.wait_for_ended_sessions()
+        report, message = sync_in_background(self.context.data_dir, settings.sync_folder, settings.day_start_hour)
+        return (report.received_total if report else 0), message
 
     @work(thread=True, exclusive=True, group="history-maintenance", name="history-maintenance", exit_on_error=False)
     def maintain_history(self) -> None:
@@ -252,10 +278,10 @@ def make_app(
     from coach.common.paths import data_dir as resolve_data_dir
     from coach.config.settings import load_settings
     from coach.engine.clock import SystemClock
-    from coach.routines.catalog import cached_catalog
+    from coach.routines.catalog import load_catalog
 
     folder = resolve_data_dir(data_dir)
-    catalog = catalog or cached_catalog(folder)
+    catalog = catalog or load_catalog()
     loaded = load_settings().with_routines(catalog.routines)  # a length outside its range is said, located
 
     context = AppContext(
@@ -274,6 +300,10 @@ def run_app(app: CoachApp) -> int:
         app.run()
     finally:
         app.flush_history()
+    if app.start_with is not None:  # `coach run`: the app closed with the session, before a background sync could
+        _, message = app.sync_now()
+        if message:
+            print(printable(f"coach: {message}"), file=sys.stderr)
     return app.return_code or 0
 
 
