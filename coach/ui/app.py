@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -49,6 +50,9 @@ def coach_commands() -> type[Provider]:
 NAMED_CHARACTERS = {"plus": "+", "underscore": "_", "equals_sign": "="}
 """Keys named after the character they type, as coach binds them; the footer shows the character."""
 
+CUE_FLASH_SECONDS = 0.3
+"""How long the screen flashes for a bell in a browser (`coach serve`), where the bell itself is silent."""
+
 HARD_EXIT_AFTER = 5.0
 """Seconds an orderly exit after SIGTERM may take before the process leaves anyway (history flushed first)."""
 
@@ -80,6 +84,24 @@ class CoachApp(App[None]):
 
             return CoachDriver
         return driver
+
+    def bell(self) -> None:
+        """The terminal bell. In a browser (`coach serve`) a bell is silent (textual-serve's page ignores BEL): the
+        screen flashes (`-cue-flash`) and the page is told to beep instead (docs/serve.md). The cue player rings
+        through here, so it needs nothing else."""
+        driver = self._driver
+        if driver is None or not driver.is_web:
+            super().bell()
+            return
+        screen = self.screen
+        screen.add_class("-cue-flash")
+        self.set_timer(CUE_FLASH_SECONDS, lambda: screen.remove_class("-cue-flash"), name="cue-flash")
+        write_meta = getattr(driver, "write_meta", None)  # Textual's WebDriver: a packet for textual-serve
+        if callable(write_meta):
+            # A server that died leaves a broken pipe, and a bell rings as a session ends: the hang-up that follows
+            # must still record the session, not stop at the bell.
+            with contextlib.suppress(OSError):
+                write_meta({"type": "coach_bell"})
 
     def get_key_display(self, binding: Binding) -> str:
         """Textual's display of a key ("n", "+", "^p"), without asking unicodedata what a plain key is called.
