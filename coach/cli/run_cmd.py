@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from coach.common.safe_text import echo_error, one_line
+
 if TYPE_CHECKING:  # types only: `coach run ROUTINE` starts without even argparse (coach.__main__)
     import argparse
     from datetime import datetime
@@ -34,9 +36,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Load the routine (a bad file prints its located problems, exit 1), then run it."""
     from coach.common.paths import data_dir
-    from coach.routines.catalog import cached_catalog, resolve_routine
+    from coach.routines.catalog import load_catalog, resolve_routine
 
-    catalog = cached_catalog(data_dir(getattr(args, "data_dir", None)))
+    catalog = load_catalog()
     routine = resolve_routine(args.routine, catalog)
     if not args.plain:
         return _run_app(args, routine, catalog)
@@ -52,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     settings = _settings(routine)
     routine = with_preferred_length(routine, preferred_seconds(settings, routine.id))
     recorder = _open_recorder(data_dir(getattr(args, "data_dir", None)), settings.day_start_hour)
+    _sync(args, settings, background=True)
     try:
         with SystemWaiter() as waiter:  # signal handlers first: a Ctrl+C from now on is recorded as partial
             engine = SessionEngine(routine, SystemClock())
@@ -67,7 +70,33 @@ def run(args: argparse.Namespace) -> int:
         close = getattr(recorder, "close", None)
         if callable(close):
             close()
+    _sync(args, settings, background=False)
     return result.exit_code
+
+
+def _sync(args: argparse.Namespace, settings: Settings, *, background: bool) -> None:
+    """With `sync_folder` set: merge with the other machines (docs/sync.md), at the start in a thread that never
+    holds up the countdown, and once the session is recorded. A problem is one line on stderr."""
+    if not settings.sync_folder:
+        return
+    import sys
+    import threading
+
+    from coach.common.paths import data_dir
+    from coach.common.safe_text import printable
+    from coach.sync.engine import sync_in_background
+
+    def run() -> None:
+        _, message = sync_in_background(
+            data_dir(getattr(args, "data_dir", None)), settings.sync_folder, settings.day_start_hour
+        )
+        if message:
+            print(printable(f"coach: {message}"), file=sys.stderr)
+
+    if background:
+        threading.Thread(target=run, name="coach-sync", daemon=True).start()
+    else:
+        run()
 
 
 def _run_app(args: argparse.Namespace, routine: Routine, catalog: Catalog) -> int:
@@ -84,13 +113,11 @@ def _run_app(args: argparse.Namespace, routine: Routine, catalog: Catalog) -> in
 
 
 def _settings(routine: Routine) -> Settings:
-    import sys
-
     from coach.config.settings import load_settings
 
     loaded = load_settings().with_routines({routine.id: routine})  # a length outside its range is said, located
     for problem in loaded.problems:
-        print(f"coach: {problem} (using the default)", file=sys.stderr)
+        echo_error(one_line(f"coach: {problem} (using the default)"))
     return loaded.settings
 
 
@@ -102,10 +129,9 @@ def _slot(routine: Routine, started_at: datetime, day_start_hour: int) -> str:
 
 def _open_recorder(folder: Path, day_start_hour: int) -> Recorder:
     """The history store's recorder; it reports (never raises) when history cannot be saved."""
-    import sys
 
     def report(message: str) -> None:
-        print(f"coach: {message}", file=sys.stderr)
+        echo_error(f"coach: {message}")
 
     try:
         from coach.store.store import open_recorder

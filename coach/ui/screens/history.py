@@ -159,9 +159,8 @@ class HistoryScreen(Screen[None]):
         yield CoachFooter()
 
     def on_mount(self) -> None:
-        self.set_focus(
-            self.query_one(SessionTable), scroll_visible=False
-        )  # the page follows the cursor; the arrows pick the session that `a` notes and `d` deletes
+        # The arrows pick the session that `a` notes and `d` deletes; the page follows the cursor (not the focus).
+        self.set_focus(self.query_one(SessionTable), scroll_visible=False)
         self.coach.signals.history_changed.subscribe(self, self._history_changed)
         self.load()
 
