@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,8 @@ def require_terminal(suggestion: str = PLAIN) -> None:
     """Without a terminal the app would write escape codes into a file or pipe and wait for keys that never come:
     say so in one message instead (exit 1), and name the way that works without one. Textual reads its keys from
     standard input and draws on standard error: both must be a terminal."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return  # another driver draws the app (`coach serve` runs it in a browser tab through the web driver)
     missing = [
         name for name, stream in (("standard input", sys.stdin), ("standard error", sys.stderr)) if not _tty(stream)
     ]

@@ -314,7 +314,7 @@ def _plan_line(
 def _whole_day_line(streak: Streak) -> Text:
     days = "day" if streak.current == 1 else "days"
     return Text.assemble(
-        ("   Whole day streak ", "bold"), f"{streak.current} {days}", (f" · longest {streak.longest}", "dim")
+        ("   Streaks", "bold"), " · whole day ", f"{streak.current} {days}", (f" · best {streak.longest}", "dim")
     )
 
 
