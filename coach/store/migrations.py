@@ -153,11 +153,18 @@ def _v4_cramps(connection: sqlite3.Connection) -> None:
     connection.execute("CREATE INDEX cramps_time ON cramps (cramp_utc)")
 
 
+def _v5_counts_after(connection: sqlite3.Connection) -> None:
+    """The active time after which each session counts, written when it begins: a session left `running` by a
+    process that died is closed as completed when its last checkpoint reached it (NULL in older rows: partial)."""
+    connection.execute("ALTER TABLE sessions ADD COLUMN counts_after REAL")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "sessions", _v1_sessions),
     Migration(2, "session notes and discomfort; rest days", _v2_notes_and_rest_days),
     Migration(3, "per-day summary of kept slots, for fast streaks", _v3_day_slots),
     Migration(4, "the cramp diary", _v4_cramps),
+    Migration(5, "when each session counts, for the repair of a crashed one", _v5_counts_after),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -38,7 +38,8 @@ FINISH_BUSY_TIMEOUT_MS = 10_000
 
 _UPSERT = (
     "INSERT INTO sessions (id, routine_id, routine_name, slot, day, started_at, started_utc, ended_at, status, "
-    "active_seconds, cycles_done, position, last_checkpoint_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "active_seconds, cycles_done, position, last_checkpoint_at, counts_after) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (id) DO UPDATE SET ended_at = excluded.ended_at, status = excluded.status, "
     "active_seconds = excluded.active_seconds, cycles_done = excluded.cycles_done, position = excluded.position, "
     "last_checkpoint_at = excluded.last_checkpoint_at"
@@ -137,8 +138,29 @@ class HistoryRecorder:
             if live.lock is not None:
                 live.lock.release()
 
-    def close(self) -> None:
-        """Release the locks of sessions never finished (they will be recovered as partial) and the file."""
+    def discard(self, session_id: str) -> None:
+        """Delete a session just begun (still `running`) that the user threw away, and release its lock."""
+        with self._mutex:
+            live = self._live.pop(session_id, None)
+        if live is None:
+            return
+        try:
+            if not self._broken:
+                connection = connect(self.path, timeout_ms=FINISH_BUSY_TIMEOUT_MS)
+                try:
+                    with write_transaction(connection):
+                        connection.execute("DELETE FROM sessions WHERE id = ? AND status = 'running'", (session_id,))
+                finally:
+                    connection.close()
+        except Exception as error:  # never raise into the countdown
+            self._fail(error)
+        finally:
+            if live.lock is not None:
+                live.lock.release()
+
+    def close(self) -> bool:
+        """Release the locks of sessions never finished (they will be recovered at the next start) and the file;
+        True when everything asked was saved."""
         with self._mutex:
             remaining, self._live = list(self._live.values()), {}
             anchor, self._anchor = self._anchor, None
@@ -148,6 +170,7 @@ class HistoryRecorder:
         if anchor is not None:
             with contextlib.suppress(sqlite3.Error):
                 anchor.close()
+        return not self._broken
 
     def __enter__(self) -> HistoryRecorder:
         return self
@@ -200,6 +223,7 @@ class HistoryRecorder:
                 max(0, int(checkpoint.cycles_done)),
                 checkpoint.position,
                 to_iso(live.checkpoint_at) if live.checkpoint_at is not None else None,
+                start.counts_after_seconds,
             )
             connection = connect(self.path, timeout_ms=timeout_ms)
             try:
@@ -242,6 +266,13 @@ class NullRecorder:
 
     def finish(self, session_id: str, status: Status, ended_at: datetime, checkpoint: Checkpoint) -> None:
         """Nothing is written."""
+
+    def discard(self, session_id: str) -> None:
+        """Nothing was written."""
+
+    def close(self) -> bool:
+        """Nothing to wait for."""
+        return True
 
 
 def open_recorder(

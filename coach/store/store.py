@@ -143,7 +143,8 @@ class Store:
         backups.take_daily_backup(self.data_dir, connection, today)
 
     def _recover(self, connection: sqlite3.Connection) -> list[str]:
-        """Close sessions left `running` by a process that is gone: `partial`, ended at their last checkpoint."""
+        """Close sessions left `running` by a process that is gone, ended at their last checkpoint: completed when
+        that checkpoint reached the session's `counts_after` (the rule of every other ending), else partial."""
         running = [row[0] for row in connection.execute("SELECT id FROM sessions WHERE status = 'running'")]
         abandoned = [session_id for session_id in running if not locks.is_held(self.data_dir, session_id)]
         if not abandoned:
@@ -151,7 +152,9 @@ class Store:
         with write_transaction(connection):
             for session_id in abandoned:
                 connection.execute(
-                    "UPDATE sessions SET status = 'partial', ended_at = COALESCE(last_checkpoint_at, started_at) "
+                    "UPDATE sessions SET ended_at = COALESCE(last_checkpoint_at, started_at), status = CASE "
+                    "WHEN counts_after IS NOT NULL AND active_seconds >= counts_after - 1e-6 THEN 'completed' "
+                    "ELSE 'partial' END "
                     "WHERE id = ? AND status = 'running'",
                     (session_id,),
                 )

@@ -87,11 +87,13 @@ def test_finishing_a_soak_before_its_lower_bound_is_partial_after_it_completed(s
     assert update.events == (Finished(status, pytest.approx(stop_at)),)
 
 
-def test_aborting_is_partial_even_after_the_lower_bound() -> None:
+def test_there_is_one_way_to_end_and_it_counts_after_the_lower_bound() -> None:
+    """No `abort` that would record a session past `counts_after` as partial: every ending follows one rule."""
+    assert not hasattr(SessionEngine, "abort")
     drive = Drive.of(soak_routine())
     drive.do("ready")
     drive.tick(1000)
-    assert drive.do("abort").snapshot.status is Status.PARTIAL
+    assert drive.do("finish").snapshot.status is Status.COMPLETED
 
 
 def test_a_ranged_step_may_be_left_only_after_its_lower_bound() -> None:
@@ -210,7 +212,7 @@ def test_a_session_has_begun_once_the_user_is_past_getting_ready() -> None:
     clock.advance(60)  # reading the safety notes does not begin the session
     assert engine.advance().snapshot.begun is False
     assert engine.ready().snapshot.begun is True
-    assert engine.abort().snapshot.begun is True  # stays begun once it has
+    assert engine.finish().snapshot.begun is True  # stays begun once it has
 
 
 def test_a_routine_that_starts_with_a_countdown_has_begun_at_once() -> None:
