@@ -90,7 +90,7 @@ def test_migrating_a_v1_history_keeps_every_session(tmp_path: Path) -> None:
     # v3's per-day summary was filled from the v1 sessions: the completed morning of 2024-05-01 only.
     assert connection.execute("SELECT ordinal, mask FROM day_slots").fetchall() == [(date(2024, 5, 1).toordinal(), 1)]
     connection.close()
-    assert columns[-2:] == ["note", "discomfort"]
+    assert columns[-3:] == ["note", "discomfort", "counts_after"]
     after = raw_rows(path, "SELECT * FROM sessions ORDER BY id")
     # Every v1 value is still there; the new columns are empty; only the running one was recovered.
     assert [row[:13] for row in after[:2]] == [tuple(r) for r in v1_rows[:2]]
