@@ -94,7 +94,7 @@ def test_migrating_a_v1_history_keeps_every_session(tmp_path: Path) -> None:
     after = raw_rows(path, "SELECT * FROM sessions ORDER BY id")
     # Every v1 value is still there; the new columns are empty; only the running one was recovered.
     assert [row[:13] for row in after[:2]] == [tuple(r) for r in v1_rows[:2]]
-    assert [row[13:] for row in after] == [(None, None)] * 3
+    assert [row[13:] for row in after] == [(None, None, None)] * 3
     recovered = after[2]
     assert recovered[8] == "partial" and recovered[7] == "2024-05-02T19:02:10+02:00" and recovered[9] == 120.0
     # v2 features work on the migrated file.
