@@ -21,6 +21,7 @@ from coach.engine.recording import Status
 from coach.engine.runner import CHECKPOINT_EVERY, Action, Ending, Outcome, SessionRunner
 from coach.engine.session import Update
 from coach.engine.snapshot import Phase, Snapshot
+from coach.engine.snapshot import length_words as _words
 from coach.routines.durations import format_duration
 
 WAKE_MARGIN = 0.002
@@ -203,10 +204,7 @@ def _command(runner: SessionRunner, snapshot: Snapshot, text: str, printer: _Pri
 def _not_yet(snapshot: Snapshot) -> str:
     """Why `m` does nothing now, with how long to go."""
     block = snapshot.block
-    if block is None:
-        return "There is nothing to move on from here."
-    wait = _words(math.ceil(block.low - block.elapsed - 1e-9))
-    return f"You may move on after {_words(round(block.low))} of {block.title} ({wait} to go)."
+    return "There is nothing to move on from here." if block is None else block.not_yet
 
 
 def _toggle(runner: SessionRunner, printer: _Printer) -> Update:
@@ -311,17 +309,6 @@ def _end_line(runner: SessionRunner, event: Finished) -> str:
     if outcome.ending is Ending.FINISHED:
         return f"Finished early: {done} done, saved as partial (it counts after {counts})."
     return f"Stopped after {done}: saved as partial (it counts after {counts})."
-
-
-def _words(seconds: int) -> str:
-    """A length as a person reads it: 10 s, 20 min, 1 min 30 s."""
-    hours, minutes = divmod(seconds // 60, 60)
-    secs = seconds % 60
-    if hours:
-        return f"{hours} h" + (f" {minutes} min" if minutes else "")
-    if not minutes:
-        return f"{secs} s"
-    return f"{minutes} min" + (f" {secs} s" if secs else "")
 
 
 def _elapsed(seconds: float) -> str:

@@ -8,6 +8,9 @@ from pathlib import Path
 
 from coach.common.problems import Problem
 
+SOUNDS = ("every change", "starts and the end", "off")
+"""The values of `sounds` (coach.engine.cues.SoundLevel)."""
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -16,6 +19,8 @@ class Settings:
     day_start_hour: int = 4
     """The hour (0-12) at which a coach day begins; sessions before it count for the day before."""
     sound: bool = True
+    sounds: str = "every change"
+    """How much the bell says: "every change", "starts and the end" (no 3-2-1 ring), or "off"."""
     voice: bool = False
     speech_program: str = ""
     """"" picks the first of espeak-ng, spd-say, say that is installed."""
@@ -59,6 +64,9 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
             continue
         if key == "day_start_hour" and not 0 <= value <= 12:
             problems.append(document.problem((key,), "day_start_hour must be an hour from 0 to 12"))
+            continue
+        if key == "sounds" and value not in SOUNDS:
+            problems.append(document.problem((key,), f"sounds must be one of {', '.join(map(repr, SOUNDS))}"))
             continue
         if key == "lengths":
             bad = _bad_lengths(value)

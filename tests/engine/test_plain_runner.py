@@ -135,7 +135,7 @@ def test_a_session_just_begun_can_be_thrown_away() -> None:
 
 def test_m_before_its_time_says_how_long_to_go() -> None:
     _, text, _, _, _ = run(soak_routine(), [(0.0, Line("")), (60.0, Line("m"))])
-    assert "01:00 You may move on after 15 min of Soak (14 min to go)." in text
+    assert "01:00 You may move on from Soak after 15 min — 14:00 to go." in text
 
 
 def test_typed_pause_stops_the_countdown_and_enter_goes_on() -> None:

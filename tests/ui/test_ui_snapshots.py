@@ -75,7 +75,7 @@ def scene(data_dir: Path) -> Iterator[Scene]:
     made = Scene(data_dir)
     yield made
     for app in made.apps:
-        app.flush_history()
+        app.recordings.close_all()
 
 
 def test_home(snap_compare: SnapCompare, scene: Scene) -> None:

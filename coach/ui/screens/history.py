@@ -92,7 +92,7 @@ class HistoryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="history")
     def load(self) -> None:
         """Read the history off the event loop (tens of ms with decades of data)."""
-        self.coach.wait_for_ended_sessions()
+        self.coach.recordings.close_ended()
         context = self.coach.context
         try:
             view = context.history_view(context.planned, context.clock.wall())
@@ -119,7 +119,7 @@ class HistoryScreen(Screen[None]):
         """Read the cramp diary's insights off the event loop (a few index ranges, whatever the history's size)."""
         from coach.store.store import open_store
 
-        self.coach.wait_for_ended_sessions()
+        self.coach.recordings.close_ended()
         context = self.coach.context
         try:
             store = open_store(

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, Switch
 
+from coach.config.settings import SOUNDS
 from coach.routines.durations import DurationError, format_duration, parse_duration
 from coach.routines.model import Group, Routine, Step, TimedStep
 from coach.ui.screens.forms import CurrentRow
@@ -121,6 +122,16 @@ class SettingsScreen(CurrentRow, Screen[None]):
                 yield Switch(settings.sound, id="settings-sound")
                 yield Label(_on_off(settings.sound), id="settings-sound-state", classes="switch-state")
                 yield Label("a ring at each change (the terminal's bell)", classes="form-hint")
+            with Horizontal(classes="form-row"):
+                yield Label("How much sound", classes="settings-label")
+                yield Select(
+                    [(value, value) for value in SOUNDS],
+                    value=settings.sounds,
+                    allow_blank=False,
+                    compact=True,
+                    id="settings-sounds",
+                )
+                yield Label("off is quiet at bedtime; the screen still shows each change", classes="form-hint")
             with Horizontal(classes="form-row"):
                 yield Label("Spoken cues", classes="settings-label")
                 yield Switch(settings.voice, id="settings-voice")
@@ -238,6 +249,7 @@ class SettingsScreen(CurrentRow, Screen[None]):
             current,
             day_start_hour=int(cast(int, self.query_one("#settings-day-start", Select).value)),
             sound=self.query_one("#settings-sound", Switch).value,
+            sounds=str(self.query_one("#settings-sounds", Select).value),
             voice=self.query_one("#settings-voice", Switch).value,
             speech_program=str(self.query_one("#settings-speech", Select).value),
             notifications=self.query_one("#settings-notifications", Switch).value,
