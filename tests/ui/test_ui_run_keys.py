@@ -210,7 +210,7 @@ async def test_a_session_just_begun_can_be_discarded_from_the_stop_question(cloc
         await pilot.press("enter")
         await advance(pilot, clock, 2)
         await pilot.press("q")
-        assert "Discard it and nothing is saved." in screen_text(app)
+        assert "Just begun by mistake?" in screen_text(app)
         assert "Discard (d)" in screen_text(app)
         await pilot.press("d")
         assert not app.is_running

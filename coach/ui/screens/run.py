@@ -227,6 +227,8 @@ def state_classes(snapshot: Snapshot, view: RunView) -> dict[str, bool]:
 
 FOOTER_GAP = 3
 """A footer key takes its key, its description and three cells of padding."""
+PALETTE_KEY = 14
+"""Cells the footer keeps at its right for the command palette's key ("▏^p palette")."""
 
 
 class RunScreen(Screen[Outcome]):
@@ -451,7 +453,7 @@ class RunScreen(Screen[Outcome]):
         """What the footer shows: the most important keys that fit whole, in BINDINGS order; the least important go
         first when the window is narrow. Only the footer reads this: a key dropped from it still works."""
         bindings = super().active_bindings
-        width = self.footer_width or self.app.size.width
+        width = (self.footer_width or self.app.size.width) - (PALETTE_KEY if self.app.ENABLE_COMMAND_PALETTE else 0)
         shown: dict[str, ActiveBinding] = {}
         used = 0
         actions: set[str] = set()
