@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -76,8 +76,8 @@ class Recordings:
         """Its session is over: its writes may still be on the way (closed by `close_ended`)."""
         with self._lock:
             if recorder in self._running:
-                self._running.remove(recorder)  # type: ignore[arg-type]
-                self._ended.append(recorder)  # type: ignore[arg-type]
+                self._running.remove(recorder)
+                self._ended.append(recorder)
 
     def close_ended(self) -> bool:
         """Wait until every ended session's writes landed (from a thread); True when all were saved."""
@@ -142,7 +142,7 @@ class CoachApp(App[object]):
             shown = f"^{shown}"
         return "+".join([*modifiers, shown])
 
-    def get_default_screen(self) -> Screen[object]:
+    def get_default_screen(self) -> Screen[Any]:
         if self.start_with is not None:
             return self._run_screen(self.start_with, self.start_slot)
         from coach.ui.screens.home import HomeScreen

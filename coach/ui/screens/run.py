@@ -197,6 +197,8 @@ class Controls(NamedTuple):
     timed: bool
     ranged: bool
     """The step is in a ranged part (heel raises, the soak): `m` has something to move on from, now or later."""
+    begun: bool
+    """The user has begun: there is a session to finish (before that, q simply leaves)."""
 
     @classmethod
     def of(cls, snapshot: Snapshot) -> Controls:
@@ -207,6 +209,7 @@ class Controls(NamedTuple):
             asking=snapshot.gap_seconds is not None,
             timed=snapshot.remaining is not None,
             ranged=snapshot.block is not None,
+            begun=snapshot.begun,
         )
 
 
@@ -439,6 +442,7 @@ class RunScreen(Screen[Outcome]):
             "add_time": None if not controls.timed else True,
             "take_time": None if not controls.timed else True,
             "move_on": controls.ranged,  # before its time it says how long to go
+            "finish": controls.begun,
             "safety": bool(self.routine.safety),
             "back": None if controls.waiting and self.runner.snapshot.phase == self._opening.snapshot.phase else True,
         }.get(action, True)

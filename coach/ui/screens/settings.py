@@ -131,7 +131,7 @@ class SettingsScreen(CurrentRow, Screen[None]):
                     compact=True,
                     id="settings-sounds",
                 )
-                yield Label("off is quiet at bedtime; the screen still shows each change", classes="form-hint")
+                yield Label("starts and the end: no 3-2-1 ring", classes="form-hint")
             with Horizontal(classes="form-row"):
                 yield Label("Spoken cues", classes="settings-label")
                 yield Switch(settings.voice, id="settings-voice")
