@@ -77,13 +77,13 @@ class Block(NamedTuple):
 
     @property
     def note(self) -> str:
-        """The rule in words: "you may move on in 2:13 · ends by itself at 14:56 (last round)"."""
+        """The rule in words, as offsets from now: "you may move on in 2:13 · ends by itself in 7:09 (last round)"."""
         if self.may_move_on:
             first = "you may move on now"
         else:
-            first = f"you may move on in {clock_text(self.low - self.elapsed)}"
+            first = f"you may move on in {to_go(self.low - self.elapsed)}"
         last = " (last round)" if self.is_group and self.last_round else ""
-        return f"{first} · ends by itself at {clock_text(self.ends_at)}{last}"
+        return f"{first} · ends by itself in {to_go(self.ends_at - self.elapsed)}{last}"
 
     @property
     def not_yet(self) -> str:

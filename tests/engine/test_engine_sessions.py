@@ -114,13 +114,13 @@ def test_the_heel_raise_block_shows_its_rule_and_ends_on_a_whole_round_before_it
     drive = Drive.of(toe_routine())
     start = drive.do("ready").snapshot
     assert start.block is not None and start.block.is_group
-    assert start.block.note == "you may move on in 10:00 · ends by itself at 14:56"
+    assert start.block.note == "you may move on in 10:00 · ends by itself in 14:56"  # from now: not a clock time
     assert start.progress.left_min == pytest.approx(680) and start.progress.left_max == pytest.approx(976)
     drive.tick(14 * 63)  # the start of round 64, the last that fits
     last = drive.last
     assert last is not None and last.snapshot.phase.position == "Heel raises > Heels up, hold (round 64)"
     assert last.snapshot.block is not None and last.snapshot.block.last_round and last.snapshot.may_move_on
-    assert last.snapshot.block.note == "you may move on now · ends by itself at 14:56 (last round)"
+    assert last.snapshot.block.note == "you may move on now · ends by itself in 0:14 (last round)"
     drive.tick(10)
     assert drive.last is not None and drive.last.snapshot.next_title == "Left ankle"
     drive.tick(4)
