@@ -78,10 +78,8 @@ class Block(NamedTuple):
     @property
     def note(self) -> str:
         """The rule in words, as offsets from now: "you may move on in 2:13 · ends by itself in 7:09 (last round)"."""
-        if self.may_move_on:
-            first = "you may move on now"
-        else:
-            first = f"you may move on in {to_go(self.low - self.elapsed)}"
+        wait = to_go(self.low - self.elapsed)
+        first = "you may move on now" if self.may_move_on else f"you may move on in {wait}"
         last = " (last round)" if self.is_group and self.last_round else ""
         return f"{first} · ends by itself in {to_go(self.ends_at - self.elapsed)}{last}"
 
