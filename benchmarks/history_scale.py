@@ -35,9 +35,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from coach.engine.recording import Checkpoint, SessionStart, Status  # noqa: E402
-from coach.store.recorder import open_recorder
 from coach.store.records import RestDay, SessionRecord
-from coach.store.store import Store, open_store  # noqa: E402
+from coach.store.store import Store, open_recorder, open_store  # noqa: E402
 
 PLANNED = ("morning", "evening", "bedtime")
 SLOT_HOURS = {"morning": 7, "evening": 19, "bedtime": 22}

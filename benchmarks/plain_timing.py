@@ -89,7 +89,7 @@ def routine_of(seconds: int) -> tuple[Routine, list[float]]:
 
 def open_recorder(folder: Path) -> tuple[Recorder, str]:
     try:
-        from coach.store.recorder import open_recorder as open_store_recorder
+        from coach.store.store import open_recorder as open_store_recorder
     except ImportError:
         return NullRecorder(), "no store (not importable)"
     return open_store_recorder(folder), "SQLite history in a temporary folder"

@@ -4,6 +4,8 @@ elsewhere."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Iterable
+from typing import Any, TextIO
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,46 +31,79 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from coach.cli.history_cmd import open_history
-    from coach.store.exchange import rest_days_csv, rest_days_json, sessions_csv, sessions_json
+    from coach.store.exchange import REST_DAY_KEYS
+    from coach.store.formats import write_csv, write_json_array
+    from coach.store.records import EXPORT_FIELDS
 
-    store = open_history(args)
+    store = open_history(args, read_only_ok=True)
+    items: Iterable[dict[str, Any]]
+    fields: tuple[str, ...]
     if getattr(args, "cramps", False):
-        from coach.store.cramps import cramps_csv, cramps_json
+        from coach.diary.entries import CRAMP_FIELDS
 
-        entries = store.diary.entries(newest_first=False)
-        text = cramps_json(entries) if args.format == "json" else cramps_csv(entries)
-        what = f"{len(entries)} cramp{'s' if len(entries) != 1 else ''}"
+        items = (entry.to_json() for entry in store.diary.entries(newest_first=False))
+        fields, noun = CRAMP_FIELDS, "cramp"
     elif args.rest_days:
-        rests = store.rest_days()
-        text = rest_days_json(rests) if args.format == "json" else rest_days_csv(rests)
-        what = f"{len(rests)} rest day{'s' if len(rests) != 1 else ''}"
+        items = (rest.to_json() for rest in store.rest_days())
+        fields, noun = REST_DAY_KEYS, "rest day"
     else:
-        sessions = store.sessions(newest_first=False, include_running=False)
-        text = sessions_json(sessions) if args.format == "json" else sessions_csv(sessions)
-        what = f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}"
+        items = store.session_items()
+        fields, noun = EXPORT_FIELDS, "session"
+
+    def write(out: TextIO) -> int:
+        return write_json_array(items, out) if args.format == "json" else write_csv(items, fields, out)
+
     if not args.output or args.output == "-":
-        sys.stdout.write(text)
+        write(sys.stdout)
         return 0
-    _write(args.output, text)
-    print(f"Exported {what} to {args.output}.", file=sys.stderr)
+    count = write_export(args.output, write)
+    print(f"Exported {count} {noun}{'s' if count != 1 else ''} to {args.output}.", file=sys.stderr)
     return 0
 
 
-def _write(shown: str, text: str) -> None:
-    """Write the file atomically: a crash never leaves half an export where a good one was."""
+def write_export(shown: str, write: Callable[[TextIO], int]) -> int:
+    """Write the export atomically (a crash never leaves half an export where a good one was) and return what
+    `write` counted. A symlink is written through to the regular file it names; anything else at PATH that is
+    not a regular file (a FIFO, a device, a folder) is refused, untouched. A new file gets the umask's mode, a
+    replaced one keeps its own."""
     import os
+    import stat
     import tempfile
     from pathlib import Path
 
     from coach.common.problems import CoachError
 
-    path = Path(shown).expanduser()
+    path = Path(os.path.realpath(Path(shown).expanduser()))
+    try:
+        info: os.stat_result | None = path.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as error:
+        raise CoachError(f"{shown}: cannot write the export: {error.strerror or error}") from None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise CoachError(f"{shown}: {kind}; nothing was written. Give the path of a file to write.")
+    if info is not None:
+        mode = stat.S_IMODE(info.st_mode)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    temporary: str | None = None
     try:
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".partial")
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            count = write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
+        temporary = None
     except OSError as error:
-        raise CoachError(f"{shown}: cannot write the export: {error.strerror or error}") from None
+        from coach.store.connection import explain
+
+        raise CoachError(f"{shown}: cannot write the export: {explain(error, path.parent)}") from None
+    finally:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+    return count

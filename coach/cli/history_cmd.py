@@ -7,6 +7,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import date
 
     from coach.store.records import SessionRecord
@@ -35,9 +36,13 @@ def _discomfort_argument(text: str) -> int:
     raise argparse.ArgumentTypeError(f"discomfort is a whole number from 0 to 10, not {text!r}")
 
 
+MAX_LIMIT = 2**63 - 1
+"""A larger --limit means all of them (SQLite's LIMIT takes a 64-bit integer)."""
+
+
 def _limit_argument(text: str) -> int:
-    if text.isdigit():
-        return int(text)
+    if text.isascii() and text.isdigit():
+        return 0 if len(text) > 18 and int(text) > MAX_LIMIT else int(text)
     raise argparse.ArgumentTypeError(f"expected a whole number (0 for all), not {text!r}")
 
 
@@ -82,6 +87,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     rest.add_argument("--undo", action="store_true", help="make it an ordinary day again")
     rest.set_defaults(handler="coach.cli.history_cmd:run_rest")
 
+    delete = actions.add_parser(
+        "delete",
+        help="delete a recorded session (asks first)",
+        description="Delete one past session. It is gone from the history, the export and the streaks, and "
+        "`coach import` never brings it back. Asks first when run in a terminal; --yes skips the question.",
+    )
+    delete.add_argument(
+        "session_id", metavar="ID", help="the session id, or its first characters (see `coach history`)"
+    )
+    delete.add_argument("--yes", "-y", action="store_true", help="delete without asking")
+    delete.set_defaults(handler="coach.cli.history_cmd:run_delete")
+
     repair = actions.add_parser(
         "repair",
         help="move a damaged history file aside and restore the newest backup",
@@ -91,12 +108,30 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     repair.set_defaults(handler="coach.cli.history_cmd:run_repair")
 
 
-def open_history(args: argparse.Namespace, *, maintenance: bool = True) -> Store:
-    """The store of the data folder chosen by `--data-dir` / COACH_DATA_DIR."""
+def open_history(args: argparse.Namespace, *, maintenance: bool = True, read_only_ok: bool = False) -> Store:
+    """The history of the data folder chosen by `--data-dir` / COACH_DATA_DIR, with the day-start hour of the
+    settings; warnings (a backup that could not be written, sessions saved from the spool) go to stderr. With
+    `read_only_ok`, a history that cannot be written is still opened to be read (commands that only show)."""
     from coach.common.paths import data_dir
+    from coach.config.settings import load_settings
     from coach.store.store import open_store
 
-    return open_store(data_dir(getattr(args, "data_dir", None)), maintenance=maintenance)
+    return open_store(
+        data_dir(getattr(args, "data_dir", None)),
+        day_start_hour=load_settings().settings.day_start_hour,
+        maintenance=maintenance,
+        on_warning=warn,
+        read_only_fallback=read_only_ok,
+    )
+
+
+def warn(message: str) -> None:
+    """A warning from the history, on stderr: the command goes on."""
+    import sys
+
+    from coach.common.safe_text import printable
+
+    print(f"coach: warning: {printable(message)}", file=sys.stderr)
 
 
 def format_length(seconds: float) -> str:
@@ -108,16 +143,21 @@ def format_length(seconds: float) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
+    import sys
 
-    store = open_history(args)
+    from coach.store.formats import write_json_array
+
+    store = open_history(args, read_only_ok=True)
     limit = args.limit if args.limit is not None else (0 if args.json else DEFAULT_TABLE_LIMIT)
+    if args.json and not limit:  # everything: streamed, whatever the size of the history
+        write_json_array(store.session_items(since=args.since, routine=args.routine), sys.stdout)
+        return 0
     sessions = store.sessions(
         since=args.since, routine=args.routine, limit=limit or None, include_running=not args.json
     )
     sessions.reverse()  # oldest first, as the export: the newest end up last, next to the prompt
     if args.json:
-        print(json.dumps([record.to_json() for record in sessions], indent=2, ensure_ascii=False))
+        write_json_array((record.to_json() for record in sessions), sys.stdout)
         return 0
     if not sessions:
         if args.since or args.routine:
@@ -141,7 +181,7 @@ def _filters_text(args: argparse.Namespace) -> str:
     return (" " + " ".join(parts)) if parts else ""
 
 
-def _print_table(sessions: list[SessionRecord], rests: list[object], total: int | None, limit: int) -> None:
+def _print_table(sessions: list[SessionRecord], rests: Sequence[object], total: int | None, limit: int) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -226,6 +266,30 @@ def run_note(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_delete(args: argparse.Namespace) -> int:
+    import sys
+
+    from coach.common.problems import CoachError
+    from coach.common.safe_text import printable
+
+    store = open_history(args)
+    record = store.find(args.session_id)
+    shown = f"{printable(_describe(record))} ({record.status}, id {record.id[:8]})"
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise CoachError(f"not deleting {shown}: add --yes to delete without a terminal to ask in")
+        try:
+            answer = input(f"Delete the session {shown}? It cannot be undone. [y/N] ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing was deleted.")
+            return 1
+    store.delete_session(record.id)
+    print(f"Deleted the session {shown}.")
+    return 0
+
+
 def _describe(record: SessionRecord) -> str:
     return f"{record.day.isoformat()} {record.started_at.strftime('%H:%M')} {record.slot} {record.routine_name}"
 
@@ -247,16 +311,18 @@ def run_rest(args: argparse.Namespace) -> int:
 
 def run_repair(args: argparse.Namespace) -> int:
     from coach.common.paths import data_dir
+    from coach.config.settings import load_settings
     from coach.store.backups import quarantine_damaged, restore_latest_backup
     from coach.store.connection import DamagedHistoryError
     from coach.store.store import history_exists, open_store
 
     folder = data_dir(getattr(args, "data_dir", None))
+    hour = load_settings().settings.day_start_hour
     if not history_exists(folder):
         print(f"There is no history file in {folder}; nothing to repair.")
         return 0
     try:
-        store = open_store(folder, maintenance=False)
+        store = open_store(folder, day_start_hour=hour, maintenance=False, on_warning=warn)
         damaged = store.check() is not None
     except DamagedHistoryError:
         damaged = True
@@ -267,12 +333,13 @@ def run_repair(args: argparse.Namespace) -> int:
     print(f"Moved the damaged history file aside, unchanged: {moved}")
     restored = restore_latest_backup(folder)
     if restored is None:
-        open_store(folder, maintenance=False)
+        open_store(folder, day_start_hour=hour, maintenance=False, on_warning=warn)
         print("There was no sound backup to restore; a fresh, empty history starts now.")
         return 0
-    store = open_store(folder, maintenance=False)
+    store = open_store(folder, day_start_hour=hour, maintenance=False, on_warning=warn)
+    newest = restored.summary.newest[:10] or "none"
     print(
-        f"Restored the backup {restored.name} ({store.count()} sessions). "
-        "Sessions recorded after that backup are only in the file moved aside."
+        f"Restored the backup {restored.path.name}: the one holding the newest data ({store.count()} sessions, "
+        f"the newest started {newest} UTC). Sessions recorded after it are only in the file moved aside."
     )
     return 0

@@ -25,14 +25,16 @@ def run(args: argparse.Namespace) -> int:
     from coach.cli.history_cmd import open_history
     from coach.common.problems import ProblemsError
     from coach.config.settings import load_settings
-    from coach.store.exchange import parse_import, read_import_file
+    from coach.store.exchange import parse_import, read_import_file, read_stream
 
     # Sessions without a "day" get theirs from their start and the day-start hour in force now.
     hour = load_settings().settings.day_start_hour
     now = datetime.now().astimezone()  # a cramp after this is refused: the diary records what happened
     try:
         if args.file == "-":
-            batch = parse_import(sys.stdin.buffer.read(), "<stdin>", day_start_hour=hour, now=now)
+            raw = read_stream(sys.stdin.buffer, "<stdin>")
+            batch = parse_import(raw, "<stdin>", day_start_hour=hour, now=now)
+            del raw
         else:
             batch = read_import_file(Path(args.file), day_start_hour=hour, shown_as=args.file, now=now)
     except ProblemsError as error:
@@ -41,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
         count = len(error.problems)
         print(f"coach: nothing was imported ({count} problem{'s' if count != 1 else ''}).", file=sys.stderr)
         return 1
+    for warning in batch.warnings:
+        print(warning, file=sys.stderr)
     store = open_history(args)
     result = store.import_records(batch.sessions, batch.rest_days, batch.cramps)
     parts = [_count(result.added, "session")]
@@ -55,6 +59,10 @@ def run(args: argparse.Namespace) -> int:
             "history and kept as recorded"
         )
         message += f" ({result.differing} with different details in the file)." if result.differing else "."
+    if result.deleted:
+        message += (
+            f" {_count(result.deleted, 'session')} you had deleted {'was' if result.deleted == 1 else 'were'} left out."
+        )
     if result.rest_already:
         message += f" {_count(result.rest_already, 'rest day')} already marked."
     if result.cramps_already:

@@ -52,7 +52,7 @@ def _run_plain(args: argparse.Namespace, routine: Routine) -> int:
     from coach.engine.runner import SessionRunner
     from coach.engine.session import SessionEngine
     from coach.routines.customize import with_preferred_length
-    from coach.store.recorder import open_recorder
+    from coach.store.store import open_recorder
 
     settings = _settings()
     routine = with_preferred_length(routine, preferred_seconds(settings, routine.id))

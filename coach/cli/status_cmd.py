@@ -44,22 +44,22 @@ def status_line(report: StreakReport, *, ascii_only: bool = False) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from coach.common.paths import data_dir
+    from coach.config.settings import load_settings
     from coach.days.planned import planned_slots
     from coach.days.streaks import streak_report
     from coach.store.store import history_exists, open_store
 
     folder = data_dir(getattr(args, "data_dir", None))
     planned = planned_slots(folder)
+    hour = load_settings().settings.day_start_hour
     if history_exists(folder):
-        store = open_store(folder, maintenance=False)
+        store = open_store(folder, day_start_hour=hour, maintenance=False, read_only_fallback=True)
         report = store.streaks(planned)
     else:
         from datetime import datetime
 
-        from coach.config.settings import load_settings
         from coach.days.day import today
 
-        hour = load_settings().settings.day_start_hour
         report = streak_report([], [], planned, today(datetime.now().astimezone(), hour))
     print(status_line(report, ascii_only=args.ascii))
     return 0

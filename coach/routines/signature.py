@@ -17,9 +17,8 @@ def routine_files_signature() -> list[object]:
     signature: list[object] = [coach.__version__]
     for folder, suffix in ((Path(__file__).parent, ".py"), (bundled_routines_dir(), ".toml")):
         signature.append(_folder_signature(folder, suffix))
-    signature.append(
-        _file_signature(Path(coach.__file__).parent / "common" / "problems.py")
-    )  # a catalog keeps Problems too
+    problems = Path(coach.__file__).parent / "common" / "problems.py"
+    signature.append(_file_signature(problems))  # a catalog keeps Problems too
     signature.append(_folder_signature(user_routines_dir(), ".toml"))
     return signature
 

@@ -6,8 +6,14 @@ thread workers). An open costs a fraction of a millisecond.
 
 from __future__ import annotations
 
+import errno
+import os
+import random
+import shutil
 import sqlite3
-from collections.abc import Iterator
+import stat
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -86,14 +92,30 @@ def is_busy(error: sqlite3.Error) -> bool:
     return "locked" in str(error).lower() or "busy" in str(error).lower()
 
 
-def explain(error: BaseException) -> str:
-    """A short reason for a failed open or write, in the user's words."""
+FULL_DISK_BYTES = 1024 * 1024
+"""Less free space than this in the data folder makes a disk input/output error a full disk, said as such."""
+
+
+def disk_is_full(folder: Path | None) -> bool:
+    """Whether the folder's file system has (next to) no room left (False when that cannot be told)."""
+    if folder is None:
+        return False
+    try:
+        return shutil.disk_usage(folder).free < FULL_DISK_BYTES
+    except OSError:
+        return False
+
+
+def explain(error: BaseException, folder: Path | None = None) -> str:
+    """A short reason for a failed open or write, in the user's words (`folder`: where, to tell a full disk)."""
     if isinstance(error, OSError):
+        if error.errno in (errno.ENOSPC, errno.EDQUOT) or (error.errno == errno.EIO and disk_is_full(folder)):
+            return "the disk is full"
         return error.strerror or str(error)
     if isinstance(error, sqlite3.Error):
         code = getattr(error, "sqlite_errorcode", None)
         primary = code & 0xFF if code is not None else None
-        if primary == _FULL:
+        if primary == _FULL or (primary == _IOERR and disk_is_full(folder)):
             return "the disk is full"
         if primary in (_READONLY, _PERM):
             return "the folder or file is read-only"
@@ -114,17 +136,61 @@ def to_coach_error(path: Path, error: sqlite3.Error | OSError) -> HistoryError:
         return DamagedHistoryError(path, str(error))
     if isinstance(error, sqlite3.Error) and is_busy(error):
         return HistoryBusyError(path)
-    return unavailable(path, explain(error))
+    return unavailable(path, explain(error, path.parent))
 
 
-def looks_like_sqlite(path: Path) -> bool:
-    """False when the file exists, is not empty and does not start with SQLite's header (cheap: 16 bytes)."""
+def check_file(path: Path) -> None:
+    """Refuse what cannot be the history before SQLite opens it (cheap: one stat and 16 bytes): a folder or other
+    non-file (HistoryError), and a file that is empty or does not start with SQLite's header (DamagedHistoryError).
+    coach never leaves an empty history file (a new one is made aside and linked into place), so an empty one
+    lost its content: taking it for a new history would let the real sessions' backups rotate out."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise unavailable(path, explain(error)) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise unavailable(path, "it is a folder, not a history file; move it away")
+    if not stat.S_ISREG(info.st_mode):
+        raise unavailable(path, "it is not a regular file; move it away")
+    if info.st_size == 0:
+        raise DamagedHistoryError(path, "it is empty: 0 bytes")
     try:
         with path.open("rb") as handle:
             head = handle.read(len(SQLITE_HEADER))
-    except FileNotFoundError:
+    except OSError as error:
+        raise unavailable(path, explain(error)) from None
+    if head != SQLITE_HEADER:
+        raise DamagedHistoryError(path, "it is not an SQLite database file")
+
+
+def create_if_missing(path: Path, build: Callable[[sqlite3.Connection], object]) -> bool:
+    """Make a new history file whole: built aside by `build(connection)` (WAL, the schema), then linked into place,
+    so nobody ever sees an empty file at `path`. False when it already existed (another coach may just have made
+    it: its file is used)."""
+    if path.exists():
+        return False
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.new")
+    try:
+        connection = sqlite3.connect(partial, isolation_level=None)
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            build(connection)
+        finally:
+            connection.close()  # the last connection: its WAL is checkpointed into the file and removed
+        try:
+            os.link(partial, path)
+        except FileExistsError:
+            return False
+        except OSError:  # a file system without hard links: a rename, which may replace a file made meanwhile
+            if path.exists():
+                return False
+            os.replace(partial, path)
         return True
-    return head == b"" or head == SQLITE_HEADER
+    finally:
+        for leftover in (partial, partial.with_name(partial.name + "-wal"), partial.with_name(partial.name + "-shm")):
+            leftover.unlink(missing_ok=True)
 
 
 def connect(path: Path, *, timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
@@ -144,12 +210,23 @@ def connect(path: Path, *, timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connect
     return connection
 
 
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection, for showing and exporting a history that cannot be written (a full disk, a
+    read-only folder). Falls back to reading the file as immutable when even the WAL index cannot be made."""
+    uri = path.resolve().as_uri()
+    try:
+        connection = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+        connection.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        return connection
+    except sqlite3.Error:
+        connection = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
+        connection.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        return connection
+
+
 def _ensure_wal(connection: sqlite3.Connection, timeout_ms: int) -> None:
     """Switch a new file to WAL. While several coaches create the file at once, the switch (and the first read
     after it) can fail with SQLITE_BUSY without SQLite's busy handler being asked, so retry until the timeout."""
-    import random
-    import time
-
     deadline = time.monotonic() + timeout_ms / 1000
     while True:
         try:

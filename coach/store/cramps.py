@@ -12,18 +12,21 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from coach.days.day import local_day
+from coach.days.day import today as coach_today
 from coach.days.streaks import SLOT_BITS
-from coach.diary.entries import UNKNOWN, CrampEntry, check_not_future, make_entry
+from coach.diary.entries import CRAMP_FIELDS, UNKNOWN, CrampEntry, check_not_future, choices, make_entry
 from coach.diary.insights import COMPARE_DAYS, DEFAULT_WEEKS, FREQUENT_WINDOW_DAYS, Insights, compute_insights
 from coach.store.connection import write_transaction
-from coach.store.records import parse_iso, to_iso, utc_key
-from coach.store.store import day_filters
+from coach.store.formats import csv_table, json_array, uuid_text
+from coach.store.queries import day_filters, row_by_id_prefix
+from coach.store.records import parse_iso, parse_moment, to_iso, utc_key
 
-if TYPE_CHECKING:
-    from coach.store.store import Store
+Connect = Callable[[], AbstractContextManager[sqlite3.Connection]]
 
 CRAMP_COLUMNS = "id, cramp_at, day, leg, muscle, severity, trigger, note, logged_at"
 _INSERT_CRAMP = (
@@ -33,10 +36,12 @@ _INSERT_CRAMP = (
 
 
 class CrampDiary:
-    """The cramp diary of one store: `store.diary`."""
+    """The cramp diary of one store: `store.diary` (given the store's connections, clock and day-start hour)."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self, connect: Connect, *, clock: Callable[[], datetime], day_start_hour: Callable[[], int]) -> None:
+        self._connect = connect
+        self._clock = clock
+        self._hour = day_start_hour
 
     # -- writes ----------------------------------------------------------------------------------------------
 
@@ -52,7 +57,7 @@ class CrampDiary:
     ) -> CrampEntry:
         """Check and add a new cramp (default: now, by the store's clock); its coach day comes from the store's
         day-start hour. DiaryError (a CoachError) when it is in the future or a value is unknown."""
-        now = self.store.clock()
+        now = self._clock()
         entry = make_entry(
             cramp_at=cramp_at if cramp_at is not None else now.replace(microsecond=0),
             leg=leg,
@@ -61,7 +66,7 @@ class CrampDiary:
             trigger=trigger,
             note=note,
             now=now,
-            day_start_hour=self.store.day_start_hour,
+            day_start_hour=self._hour(),
         )
         self.add(entry)
         return entry
@@ -69,13 +74,13 @@ class CrampDiary:
     def add(self, entry: CrampEntry) -> bool:
         """Add an entry made with `coach.diary.make_entry`; False when its id was already in the diary (the
         diary's version is kept). DiaryError for a cramp after now."""
-        check_not_future(entry.cramp_at, self.store.clock())
-        with self.store._connection() as connection, write_transaction(connection):
+        check_not_future(entry.cramp_at, self._clock())
+        with self._connect() as connection, write_transaction(connection):
             return insert_cramps(connection, [entry]) == 1
 
     def delete(self, cramp_id: str) -> bool:
         """Remove one entry by its full id; False when there was none."""
-        with self.store._connection() as connection, write_transaction(connection):
+        with self._connect() as connection, write_transaction(connection):
             return connection.execute("DELETE FROM cramps WHERE id = ?", (cramp_id,)).rowcount > 0
 
     # -- reads -----------------------------------------------------------------------------------------------
@@ -99,33 +104,31 @@ class CrampDiary:
         if limit is not None:
             sql += " LIMIT ?"
             params.append(int(limit))
-        with self.store._connection() as connection:
+        with self._connect() as connection:
             return [_entry(row) for row in connection.execute(sql, params)]
 
     def get(self, cramp_id: str) -> CrampEntry | None:
         """One entry by its full id."""
-        with self.store._connection() as connection:
+        with self._connect() as connection:
             row = connection.execute(f"SELECT {CRAMP_COLUMNS} FROM cramps WHERE id = ?", (cramp_id,)).fetchone()
         return _entry(row) if row else None
 
     def find(self, id_or_prefix: str) -> CrampEntry:
         """One entry by id or by the start of its id (as `coach cramp list` shows it); CoachError otherwise."""
-        from coach.store.store import row_by_id_prefix
-
-        with self.store._connection() as connection:
+        with self._connect() as connection:
             row = row_by_id_prefix(connection, "cramps", CRAMP_COLUMNS, id_or_prefix, "cramp", "coach cramp list")
         return _entry(row)
 
     def count(self) -> int:
         """How many cramps are in the diary."""
-        with self.store._connection() as connection:
+        with self._connect() as connection:
             return int(connection.execute("SELECT count(*) FROM cramps").fetchone()[0])
 
     def insights(self, planned: Sequence[str], today: date | None = None, *, weeks: int = DEFAULT_WEEKS) -> Insights:
         """Insights as of `today` (default: the coach day now) over the last `weeks` weeks, for the day plan
         `planned`. One read transaction over index ranges: a few ms whatever the size of the history."""
-        today = today or self.store.today()
-        with self.store._connection() as connection:
+        today = today or coach_today(self._clock(), self._hour())
+        with self._connect() as connection:
             connection.execute("BEGIN")
             try:
                 return read_insights(connection, planned, today, weeks)
@@ -247,16 +250,11 @@ CRAMP_OPTIONAL: tuple[str, ...] = ("day", "trigger", "note", "logged_at")
 
 def cramps_json(entries: Iterable[CrampEntry]) -> str:
     """Cramps as a JSON array of {"cramp_at", "id", "day", ...} items, oldest first as given (importable)."""
-    from coach.store.exchange import json_array
-
     return json_array(entries)
 
 
 def cramps_csv(entries: Iterable[CrampEntry]) -> str:
     """Cramps as CSV with the JSON export's keys as columns; empty cells for missing values."""
-    from coach.diary.entries import CRAMP_FIELDS
-    from coach.store.exchange import csv_table
-
     return csv_table(entries, CRAMP_FIELDS)
 
 
@@ -267,14 +265,11 @@ def cramp_from_item(
     show: Callable[[object], str],
     day_start_hour: int,
     now: datetime | None = None,
+    warn: Callable[[str | None, str], None] | None = None,
 ) -> CrampEntry | None:
     """Check one import item with a "cramp_at" key; each problem goes to `bad(key, message)` (key None: the
     item as a whole), located by the caller. None when anything is wrong. With `now`, a cramp after it is a
     problem (the diary records what happened)."""
-
-    from coach.days.day import local_day
-    from coach.diary.entries import choices
-
     ok = True
 
     def problem(key: str | None, message: str) -> None:
@@ -288,15 +283,20 @@ def cramp_from_item(
         problem(None, f"this cramp lacks {names}")
     cramp_id = ""
     if "id" in item:
-        from coach.store.exchange import uuid_text
-
         cramp_id = uuid_text(item["id"])
         if not cramp_id:
             problem("id", f'"id" must be a UUID string, not {show(item["id"])}')
     cramp_at = _moment(item, "cramp_at", problem, show, nullable=False)
-    if cramp_at is not None and now is not None and cramp_at > now:
-        problem("cramp_at", f'"cramp_at" {cramp_at.isoformat()} is in the future; the diary records what happened')
     logged_at = _moment(item, "logged_at", problem, show, nullable=True)
+    if cramp_at is not None and now is not None and cramp_at > now:
+        if logged_at is not None and warn is not None:  # coach's own record, logged while the clock ran ahead
+            warn(
+                "cramp_at",
+                f'"cramp_at" {cramp_at.isoformat()} is after now (a clock set ahead when it was logged?); '
+                "imported as recorded",
+            )
+        else:
+            problem("cramp_at", f'"cramp_at" {cramp_at.isoformat()} is in the future; the diary records what happened')
     values: dict[str, str] = {}
     for key in ("leg", "muscle", "trigger"):
         if key not in item:
@@ -358,9 +358,11 @@ def _moment(
     value = item[key]
     if isinstance(value, str):
         try:
-            return parse_iso(value)
-        except ValueError:
-            pass
+            return parse_moment(value)
+        except ValueError as error:
+            if str(error):
+                problem(key, f'"{key}" {error}, not {show(value)}')
+                return None
     problem(
         key, f'"{key}" must be an ISO 8601 time with its UTC offset, e.g. 2024-05-01T03:10:00+02:00, not {show(value)}'
     )

@@ -14,34 +14,31 @@ any problem imports nothing.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
-import uuid
+import os
+import re
+import stat
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from difflib import get_close_matches
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO
 
 from coach.common.problems import Problem, ProblemsError
 from coach.days.day import local_day
 from coach.days.streaks import SLOTS
 from coach.diary.entries import CrampEntry
 from coach.engine.recording import Status
-from coach.store.records import EXPORT_FIELDS, RestDay, SessionRecord, parse_iso
+from coach.store.cramps import CRAMP_OPTIONAL, CRAMP_REQUIRED, cramp_from_item
+from coach.store.formats import csv_table, json_array, uuid_text
+from coach.store.records import EXPORT_FIELDS, RestDay, SessionRecord, parse_moment
 
 MAX_PROBLEMS = 100
 ACTIVE_SLACK_SECONDS = 60.0
 """How much active time may exceed the wall-clock length of a session (clocks of other tools differ a little)."""
-
-
-class Exportable(Protocol):
-    """Anything the export writes: it knows its own JSON form."""
-
-    def to_json(self) -> dict[str, Any]: ...
 
 
 SESSION_REQUIRED = ("id", "routine", "slot", "started_at", "ended_at", "status", "active_seconds")
@@ -50,30 +47,6 @@ REST_DAY_KEYS = ("rest_day", "note")
 
 
 # -- export ----------------------------------------------------------------------------------------------------
-
-
-def uuid_text(value: object) -> str:
-    """The canonical form of a UUID string, or "" when `value` is not one (an import problem to report)."""
-    try:
-        return str(uuid.UUID(value)) if isinstance(value, str) else ""
-    except ValueError:
-        return ""
-
-
-def json_array(items: Iterable[Exportable]) -> str:
-    """Sessions, rest days or cramps as the indented JSON array the export writes (and import reads)."""
-    return json.dumps([item.to_json() for item in items], indent=2, ensure_ascii=False) + "\n"
-
-
-def csv_table(items: Iterable[Exportable], fields: Sequence[str]) -> str:
-    """The same items as CSV: the JSON keys as columns, a header row, empty cells for missing values."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(fields)
-    for item in items:
-        data = item.to_json()
-        writer.writerow(["" if data.get(key) is None else data[key] for key in fields])
-    return buffer.getvalue()
 
 
 def sessions_json(sessions: Iterable[SessionRecord]) -> str:
@@ -106,41 +79,108 @@ class ImportBatch:
     sessions: list[SessionRecord] = field(default_factory=list)
     rest_days: list[RestDay] = field(default_factory=list)
     cramps: list[CrampEntry] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    """Coach's own records accepted as they are, located like problems (a clock that stepped when they ran)."""
+
+
+MAX_IMPORT_BYTES = 100 * 1024 * 1024
+"""The largest import file read (100,000 sessions export to about 35 MB)."""
+SQLITE_MAX_INTEGER = 2**63 - 1
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+_HUGE_NUMBER = re.compile(r"\d{4000,}")
 
 
 def read_import_file(
     path: Path, *, day_start_hour: int, shown_as: str | None = None, now: datetime | None = None
 ) -> ImportBatch:
     """Read and check an import file; raises ProblemsError with every located problem (with `now`, a cramp
-    after it is one)."""
+    after it is one). Only a regular file of at most MAX_IMPORT_BYTES is read (a FIFO or a device never
+    blocks or fills the memory)."""
     name = shown_as if shown_as is not None else str(path)
+    raw = read_regular_file(path, name, MAX_IMPORT_BYTES)
+    text = _decode(raw, name)
+    del raw  # the bytes and the text are never both kept while the JSON is parsed
+    return parse_text(text, name, day_start_hour=day_start_hour, now=now)
+
+
+def read_regular_file(path: Path, name: str, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; ProblemsError with one message otherwise."""
+
+    def refuse(message: str) -> ProblemsError:
+        return ProblemsError([Problem(name, 1, 1, message)])
+
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except IsADirectoryError:
-        raise ProblemsError([Problem(name, 1, 1, "this is a folder, not a JSON file")]) from None
+        raise refuse("this is a folder, not a JSON file") from None
     except OSError as error:
-        raise ProblemsError([Problem(name, 1, 1, f"cannot read the file: {error.strerror or error}")]) from None
-    return parse_import(raw, name, day_start_hour=day_start_hour, now=now)
+        raise refuse(f"cannot read the file: {error.strerror or error}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise refuse("this is a folder, not a JSON file")
+        if not stat.S_ISREG(info.st_mode):
+            raise refuse("this is not a regular file (a pipe, a device?); export to a file and import that")
+        if info.st_size > limit:
+            raise refuse(f"the file is {info.st_size / 1e6:.0f} MB; coach imports files of at most {limit // 10**6} MB")
+        try:
+            raw = handle.read(limit + 1)
+        except OSError as error:
+            raise refuse(f"cannot read the file: {error.strerror or error}") from None
+    if len(raw) > limit:
+        raise refuse(f"the file grew past {limit // 10**6} MB while it was read; coach imports files of at most that")
+    return raw
+
+
+def read_stream(stream: BinaryIO, name: str, limit: int = MAX_IMPORT_BYTES) -> bytes:
+    """At most `limit` bytes from standard input; ProblemsError when there is more."""
+    raw = stream.read(limit + 1)
+    if len(raw) > limit:
+        raise ProblemsError([Problem(name, 1, 1, f"more than {limit // 10**6} MB; coach imports at most that")])
+    return raw
 
 
 def parse_import(raw: bytes, name: str, *, day_start_hour: int, now: datetime | None = None) -> ImportBatch:
     """Check an import file's bytes; raises ProblemsError with every located problem."""
+    return parse_text(_decode(raw, name), name, day_start_hour=day_start_hour, now=now)
+
+
+def _decode(raw: bytes, name: str) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         col = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         raise ProblemsError([Problem(name, line, col, "this is not UTF-8 text; save the file as UTF-8")]) from None
+
+
+def parse_text(text: str, name: str, *, day_start_hour: int, now: datetime | None = None) -> ImportBatch:
+    """Check an import file's text; raises ProblemsError with every located problem, and returns the batch with
+    its warnings (coach's own records it accepted as they are).
+
+    The first pass only checks (no offsets are worked out: that is the slow part at 100,000 sessions); a file
+    with any problem, warning or repeated key is checked again with every item located."""
     if not text.strip():
         raise ProblemsError([Problem(name, 1, 1, "the file is empty; expected a JSON array of sessions")])
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ProblemsError([Problem(name, error.lineno, error.colno, f"invalid JSON: {error.msg}")]) from None
-    checker = _Checker(name, text, day_start_hour, now)
-    batch = checker.check(data)
+    repeated = False
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal repeated
+        item = dict(items)
+        if len(item) != len(items):
+            repeated = True
+        return item
+
+    data = _loads(text, name, pairs)
+    surrogates = _SURROGATE_ESCAPE.search(text) is not None
+    batch = _Checker(name, None, day_start_hour, now, surrogates).check(data, consume=True)
+    if batch is not None and not repeated:
+        return batch
+    del data, batch
+    checker = _Checker(name, text, day_start_hour, now, surrogates)
+    batch = checker.check(_loads(text, name, dict), consume=False)
     if checker.problems:
         problems = sorted(checker.problems)
         if len(problems) > MAX_PROBLEMS:
@@ -149,7 +189,43 @@ def parse_import(raw: bytes, name: str, *, day_start_hour: int, now: datetime | 
             last = problems[-1]
             problems.append(Problem(name, last.line, last.col, f"... and {extra} more problems"))
         raise ProblemsError(problems)
+    assert batch is not None
+    batch.warnings = sorted(checker.warnings)
     return batch
+
+
+def _loads(text: str, name: str, hook: Callable[[list[tuple[str, Any]]], dict[str, Any]]) -> Any:
+    """json.loads, with every way it can fail as one located problem."""
+    try:
+        return json.loads(text, object_pairs_hook=hook)
+    except json.JSONDecodeError as error:
+        raise ProblemsError([Problem(name, error.lineno, error.colno, f"invalid JSON: {error.msg}")]) from None
+    except RecursionError:
+        line, col = _where(text, _too_deep(text))
+        raise ProblemsError([Problem(name, line, col, "the JSON is nested too deeply to be an export")]) from None
+    except ValueError:  # a number of thousands of digits (Python's limit on int conversion)
+        match = _HUGE_NUMBER.search(text)
+        line, col = _where(text, match.start() if match else 0)
+        raise ProblemsError([Problem(name, line, col, "a number with thousands of digits; not an export")]) from None
+
+
+def _where(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _too_deep(text: str, limit: int = 200) -> int:
+    """Where the nesting first goes deeper than `limit` (strings are skipped roughly: this only locates)."""
+    depth = 0
+    for match in re.finditer(r'[\[\]{}]|"(?:[^"\\]|\\.)*"', text):
+        char = match.group()
+        if char in "[{":
+            depth += 1
+            if depth > limit:
+                return match.start()
+        elif char in "]}":
+            depth -= 1
+    return 0
 
 
 @dataclass
@@ -160,16 +236,22 @@ class _ItemPlace:
 
 
 class _Checker:
-    """Checks the parsed items and locates each problem at its item's key (or its opening brace)."""
+    """Checks the parsed items. With the text, each problem is located at its item's key (or its opening brace);
+    without it (the first, fast pass), the first problem or warning stops the pass (`check` returns None)."""
 
-    def __init__(self, name: str, text: str, day_start_hour: int, now: datetime | None = None) -> None:
+    def __init__(
+        self, name: str, text: str | None, day_start_hour: int, now: datetime | None = None, surrogates: bool = True
+    ) -> None:
         self.name = name
         self.text = text
         self.day_start_hour = day_start_hour
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
         self.now = now
-        self._line_starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
-        self._places = _scan_items(text)
+        self.surrogates = surrogates
+        """Whether the text escapes a surrogate (only then is every string checked for a lone one)."""
+        self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)] if text is not None else [0]
+        self._places = _scan_items(text) if text is not None else []
 
     def where(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self._line_starts, offset)
@@ -177,21 +259,36 @@ class _Checker:
 
     def add(self, offset: int, message: str) -> None:
         line, col = self.where(offset)
-        self.problems.append(Problem(self.name, line, col, message))
+        self.problems.append(Problem(self.name, line, col, _printable(message)))
 
-    def check(self, data: Any) -> ImportBatch:
+    def warn(self, offset: int, message: str) -> None:
+        line, col = self.where(offset)
+        self.warnings.append(Problem(self.name, line, col, "warning: " + _printable(message)))
+
+    def check(self, data: Any, *, consume: bool) -> ImportBatch | None:
+        """The batch, or None when the fast pass met a problem or a warning. With `consume`, each item is
+        dropped from `data` once checked, so the records replace the parsed objects instead of adding to them."""
         batch = ImportBatch()
         if not isinstance(data, list):
+            if self.text is None:
+                return None
             first = len(self.text) - len(self.text.lstrip())
             self.add(first, f"expected a JSON array of sessions (as `coach export` writes), found {_kind(data)}")
             return batch
         seen_ids: dict[str, int] = {}
         seen_days: dict[date, int] = {}
         seen_cramps: dict[str, int] = {}
+        blank = _ItemPlace(0)
         for index, item in enumerate(data):
-            place = self._places[index] if index < len(self._places) else _ItemPlace(0)
+            if consume:
+                data[index] = None
+            if self.text is None and (self.problems or self.warnings):
+                return None
+            place = self._places[index] if index < len(self._places) else blank
             if not isinstance(item, dict):
                 self.add(place.start, f"expected a session object {{...}}, found {_kind(item)}")
+                continue
+            if self.surrogates and not self._text_only(item, place):
                 continue
             for key, offset in place.duplicates:
                 self.add(offset, f'"{key}" appears twice in this item')
@@ -228,17 +325,38 @@ class _Checker:
                 else:
                     seen_ids[record.id] = place.start
                     batch.sessions.append(record)
+        if self.text is None and (self.problems or self.warnings):
+            return None
         return batch
 
-    def _cramp(self, item: dict[str, Any], place: _ItemPlace) -> CrampEntry | None:
-        from coach.store.cramps import CRAMP_OPTIONAL, CRAMP_REQUIRED, cramp_from_item
+    def _text_only(self, item: dict[str, Any], place: _ItemPlace) -> bool:
+        """False (and a problem) when a key or a string value holds a lone surrogate (not text: SQLite and the
+        terminal would refuse it)."""
+        ok = True
+        for key, value in item.items():
+            for text in (key, value):
+                if isinstance(text, str):
+                    try:
+                        text.encode("utf-8")
+                    except UnicodeEncodeError:
+                        self.add(
+                            place.keys.get(key, place.start) if text is value else place.start,
+                            f"{_show(text)} holds a lone surrogate (an escape such as \\ud800 alone), "
+                            "which is not text",
+                        )
+                        ok = False
+        return ok
 
+    def _cramp(self, item: dict[str, Any], place: _ItemPlace) -> CrampEntry | None:
         ok = self._unknown_keys(item, place, CRAMP_REQUIRED + CRAMP_OPTIONAL, "cramp")
 
         def bad(key: str | None, message: str) -> None:
             self.add(place.keys.get(key, place.start) if key else place.start, message)
 
-        cramp = cramp_from_item(item, bad=bad, show=_show, day_start_hour=self.day_start_hour, now=self.now)
+        def warn(key: str | None, message: str) -> None:
+            self.warn(place.keys.get(key, place.start) if key else place.start, message)
+
+        cramp = cramp_from_item(item, bad=bad, show=_show, day_start_hour=self.day_start_hour, now=self.now, warn=warn)
         return cramp if ok else None
 
     def _rest_day(self, item: dict[str, Any], place: _ItemPlace) -> RestDay | None:
@@ -297,8 +415,12 @@ class _Checker:
             bad("slot", f'"slot" must be one of {", ".join(SLOTS)}, not {_show(slot)}')
         started = self._moment(item, "started_at", at, bad)
         ended = self._moment(item, "ended_at", at, bad)
+        warnings: list[tuple[str, str]] = []
         if started is not None and ended is not None and ended < started:
-            bad("ended_at", '"ended_at" is before "started_at"')
+            if _coach_made(item):  # coach's own record of a session during which the clock stepped back
+                warnings.append(("ended_at", '"ended_at" is before "started_at" (the clock stepped back?)'))
+            else:
+                bad("ended_at", '"ended_at" is before "started_at"')
         status = item.get("status")
         if "status" in item and status not in (Status.COMPLETED, Status.PARTIAL):
             extra = " (a session still running cannot be imported)" if status == Status.RUNNING else ""
@@ -308,18 +430,23 @@ class _Checker:
             number = isinstance(active, int | float) and not isinstance(active, bool)
             if not number or not math.isfinite(active) or active < 0:
                 bad("active_seconds", f'"active_seconds" must be a number of seconds, 0 or more, not {_show(active)}')
+            elif active > 1e9:
+                bad("active_seconds", f'"active_seconds" ({active:g}) is longer than anyone exercises')
             elif started is not None and ended is not None and ended >= started:
                 length = (ended - started).total_seconds()
                 if active > length + ACTIVE_SLACK_SECONDS:
-                    bad(
-                        "active_seconds",
+                    message = (
                         f'"active_seconds" ({active:g}) is longer than the session itself ({length:g} s from '
-                        f'"started_at" to "ended_at")',
+                        f'"started_at" to "ended_at")'
                     )
+                    if _coach_made(item):
+                        warnings.append(("active_seconds", message + " (the clock stepped back?)"))
+                    else:
+                        bad("active_seconds", message)
         cycles = item.get("cycles_done", 0)
         if cycles is None:
             cycles = 0
-        if not isinstance(cycles, int) or isinstance(cycles, bool) or cycles < 0:
+        if not isinstance(cycles, int) or isinstance(cycles, bool) or not 0 <= cycles <= SQLITE_MAX_INTEGER:
             bad("cycles_done", f'"cycles_done" must be a whole number, 0 or more, not {_show(cycles)}')
         note = item.get("note")
         if note is not None and not isinstance(note, str):
@@ -332,6 +459,10 @@ class _Checker:
         day = self._day(item, started, at, bad)
         if not ok or started is None or ended is None or day is None:
             return None
+        for key, message in warnings:
+            self.warn(at(key), message + "; imported as recorded")
+        if ended < started or active > (ended - started).total_seconds() + ACTIVE_SLACK_SECONDS:
+            ended = started + timedelta(seconds=float(active))  # the end the session really had, as far as known
         return SessionRecord(
             id=session_id,
             routine_id=str(routine),
@@ -355,9 +486,11 @@ class _Checker:
         value = item[key]
         if isinstance(value, str):
             try:
-                return parse_iso(value)
-            except ValueError:
-                pass
+                return parse_moment(value)
+            except ValueError as error:
+                if str(error):
+                    bad(key, f'"{key}" {error}, not {_show(value)}')
+                    return None
         bad(
             key,
             f'"{key}" must be an ISO 8601 time with its UTC offset, e.g. 2024-05-01T07:30:00+02:00, not {_show(value)}',
@@ -385,12 +518,10 @@ class _Checker:
         return None
 
     def _unknown_keys(self, item: dict[str, Any], place: _ItemPlace, known: tuple[str, ...], what: str) -> bool:
-        import difflib
-
         ok = True
         for key in item:
             if key not in known:
-                close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+                close = get_close_matches(key, known, n=1, cutoff=0.6)
                 hint = f' (did you mean "{close[0]}"?)' if close else ""
                 self.add(place.keys.get(key, place.start), f'unknown field "{key}" in a {what}{hint}')
                 ok = False
@@ -412,8 +543,21 @@ def _kind(value: Any) -> str:
 
 
 def _show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 60 else text[:57] + "..."
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (ValueError, RecursionError):
+        text = f"({_kind(value)})"
+    return _printable(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _printable(text: str) -> str:
+    """Lone surrogates written out as escapes (they cannot be printed or stored)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _coach_made(item: dict[str, Any]) -> bool:
+    """Whether an item is coach's own record (an export has these keys, which other tools do not write)."""
+    return all(key in item for key in ("routine_name", "day", "cycles_done"))
 
 
 def _scan_items(text: str) -> list[_ItemPlace]:

@@ -153,7 +153,19 @@ def _v4_cramps(connection: sqlite3.Connection) -> None:
     connection.execute("CREATE INDEX cramps_time ON cramps (cramp_utc)")
 
 
-def _v5_counts_after(connection: sqlite3.Connection) -> None:
+def _v5_deleted_sessions(connection: sqlite3.Connection) -> None:
+    """Tombstones of sessions the user deleted: an import never brings one back, and a sync can pass it on."""
+    connection.execute(
+        """
+        CREATE TABLE deleted_sessions (
+            id TEXT PRIMARY KEY NOT NULL,           -- the deleted session's UUID
+            deleted_at TEXT NOT NULL                -- ISO 8601 with offset
+        )
+        """
+    )
+
+
+def _v6_counts_after(connection: sqlite3.Connection) -> None:
     """The active time after which each session counts, written when it begins: a session left `running` by a
     process that died is closed as completed when its last checkpoint reached it (NULL in older rows: partial)."""
     connection.execute("ALTER TABLE sessions ADD COLUMN counts_after REAL")
@@ -164,7 +176,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "session notes and discomfort; rest days", _v2_notes_and_rest_days),
     Migration(3, "per-day summary of kept slots, for fast streaks", _v3_day_slots),
     Migration(4, "the cramp diary", _v4_cramps),
-    Migration(5, "when each session counts, for the repair of a crashed one", _v5_counts_after),
+    Migration(5, "tombstones of deleted sessions", _v5_deleted_sessions),
+    Migration(6, "when each session counts, for the repair of a crashed one", _v6_counts_after),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -11,6 +11,16 @@ Each write carries the whole row (an upsert), so a write that failed for a momen
 made good by the next checkpoint. A lock file per session tells other coach processes the session is alive, so
 their recovery leaves it alone; when this process dies, the lock goes with it and the next open marks the
 session `partial` at its last checkpoint.
+
+A finished session is never dropped: when the final write cannot land (another coach held the write lock for
+longer than a finish waits, a full disk), the row is kept in the spool (coach/store/spool.py), said once, and
+written into the history at its next open. No connection stays open between writes: each write's connection is
+the last to close, so SQLite folds the WAL into the file at once, and deleting `-wal`/`-shm` during a session
+cannot lose a commit (SQLite lists that as a way to corrupt a database open elsewhere).
+
+The session's end is its start plus the time that really passed (a monotonic clock) when the wall clock says
+something impossible: an end before the start, or a session shorter than its active time (the clock stepped
+back during the session; `CLOCK_SLACK_SECONDS` of slack).
 """
 
 from __future__ import annotations
@@ -18,19 +28,24 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from coach.days.day import local_day
 from coach.engine.recording import Checkpoint, SessionStart, Status
-from coach.store import locks
+from coach.store import locks, spool
 from coach.store.connection import DB_NAME, connect, explain, is_busy, write_transaction
 from coach.store.records import to_iso, utc_key
-from coach.store.store import Clock, local_now, open_store
 
 ProblemHandler = Callable[[str], None]
+Clock = Callable[[], datetime]
+Monotonic = Callable[[], float]
+CLOCK_SLACK_SECONDS = 60.0
+"""How much shorter than its active time a session's wall-clock length may be before the monotonic time is used
+(the importer's ACTIVE_SLACK_SECONDS: what the recorder writes, the importer accepts)."""
 
 RECORDER_BUSY_TIMEOUT_MS = 250
 """Start and checkpoints wait at most this for another writer, then leave it to the next checkpoint."""
@@ -38,12 +53,13 @@ FINISH_BUSY_TIMEOUT_MS = 10_000
 
 _UPSERT = (
     "INSERT INTO sessions (id, routine_id, routine_name, slot, day, started_at, started_utc, ended_at, status, "
-    "active_seconds, cycles_done, position, last_checkpoint_at, counts_after) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "active_seconds, cycles_done, position, last_checkpoint_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (id) DO UPDATE SET ended_at = excluded.ended_at, status = excluded.status, "
     "active_seconds = excluded.active_seconds, cycles_done = excluded.cycles_done, position = excluded.position, "
     "last_checkpoint_at = excluded.last_checkpoint_at"
 )
+_COUNTS_AFTER = "UPDATE sessions SET counts_after = ? WHERE id = ?"
+"""Written with the first row (in the same transaction): the rule a crashed session is repaired by."""
 
 
 def problem_message(path: Path, reason: str) -> str:
@@ -51,11 +67,23 @@ def problem_message(path: Path, reason: str) -> str:
     return f"History is not being saved: {path}: {reason}"
 
 
+def local_now() -> datetime:
+    """Now, aware, in the local UTC offset in force."""
+    return datetime.now().astimezone()
+
+
+def spooled_message(path: Path, reason: str) -> str:
+    """The one line shown when a finished session was kept aside."""
+    return f"Session kept aside in {path} ({reason}); it is written into the history the next time coach opens it."
+
+
 @dataclass
 class _Live:
     start: SessionStart
     day: str
     lock: locks.SessionLock | None
+    began: float
+    """The monotonic clock when the session started (for its true length)."""
     checkpoint: Checkpoint = field(default_factory=lambda: Checkpoint("", 0.0, 0))
     checkpoint_at: datetime | None = None
 
@@ -67,26 +95,34 @@ class HistoryRecorder:
         self,
         data_dir: Path,
         *,
-        day_start_hour: int | None = None,
+        day_start_hour: int,
         on_problem: ProblemHandler | None = None,
         clock: Clock = local_now,
         problem: str | None = None,
+        monotonic: Monotonic = time.monotonic,
     ) -> None:
         self.data_dir = data_dir
         self.path = data_dir / DB_NAME
         self.on_problem = on_problem
         self.clock = clock
+        self.monotonic = monotonic
         self.problem: str | None = None
         """The first failure, as shown to the user; None while everything is saved."""
+        self.spooled: list[Path] = []
+        """Finished sessions kept aside in the spool (not in the history yet)."""
+        self.lost: list[str] = []
+        """Ids of finished sessions that could be neither written nor kept aside."""
         self._day_start_hour = day_start_hour
         self._live: dict[str, _Live] = {}
         self._mutex = threading.Lock()
         self._broken = problem is not None
-        self._anchor: sqlite3.Connection | None = None
         if problem is not None:
             self._report(problem)
-        else:
-            self._open_anchor()
+
+    @property
+    def unsaved(self) -> bool:
+        """True when a finished session is not in the history (kept aside in the spool, or lost)."""
+        return bool(self.spooled or self.lost)
 
     @property
     def saving(self) -> bool:
@@ -96,11 +132,11 @@ class HistoryRecorder:
     def start(self, session: SessionStart) -> None:
         """Write the session at once, status `running`."""
         try:
-            day = local_day(session.started_at, self._day_start()).isoformat()
+            day = local_day(session.started_at, self._day_start_hour).isoformat()
         except Exception as error:  # a bad start time must not stop the session
             self._report(problem_message(self.path, f"cannot record this session: {error}"))
             return
-        live = _Live(start=session, day=day, lock=None)
+        live = _Live(start=session, day=day, lock=None, began=self.monotonic())
         with self._mutex:
             self._live[session.id] = live
         if self._broken:
@@ -118,7 +154,7 @@ class HistoryRecorder:
         if live is None:
             return
         live.checkpoint = checkpoint
-        live.checkpoint_at = self._now()
+        live.checkpoint_at = self._true_time(live, self._now(), checkpoint.active_seconds)
         if not self._broken:
             self._write(live, Status.RUNNING, None, RECORDER_BUSY_TIMEOUT_MS)
 
@@ -128,12 +164,13 @@ class HistoryRecorder:
             live = self._live.pop(session_id, None)
         if live is None:
             return
+        ended_at = self._true_time(live, ended_at, checkpoint.active_seconds)
         live.checkpoint = checkpoint
         live.checkpoint_at = ended_at
         final = status if status is not Status.RUNNING else Status.PARTIAL
         try:
-            if not self._broken:
-                self._write(live, final, ended_at, FINISH_BUSY_TIMEOUT_MS, report_busy=True)
+            if self._broken or not self._write(live, final, ended_at, FINISH_BUSY_TIMEOUT_MS, report_busy=True):
+                self._keep_aside(live, final, ended_at)
         finally:
             if live.lock is not None:
                 live.lock.release()
@@ -159,18 +196,14 @@ class HistoryRecorder:
                 live.lock.release()
 
     def close(self) -> bool:
-        """Release the locks of sessions never finished (they will be recovered at the next start) and the file;
-        True when everything asked was saved."""
+        """Release the locks of sessions never finished (they are repaired at the next start); True when every
+        finished session is in the history (not kept aside, not lost)."""
         with self._mutex:
             remaining, self._live = list(self._live.values()), {}
-            anchor, self._anchor = self._anchor, None
         for live in remaining:
             if live.lock is not None:
                 live.lock.release()
-        if anchor is not None:
-            with contextlib.suppress(sqlite3.Error):
-                anchor.close()
-        return not self._broken
+        return not self.unsaved
 
     def __enter__(self) -> HistoryRecorder:
         return self
@@ -180,23 +213,17 @@ class HistoryRecorder:
 
     # -- inside ----------------------------------------------------------------------------------------------
 
-    def _open_anchor(self) -> None:
-        """Hold one idle connection for the recorder's life. Without it, every write's connection would be the
-        last to close, and SQLite would checkpoint and delete the WAL each time (twice the time per write). It
-        runs no statement after this, so sharing it with no thread is safe; only `close` touches it again."""
+    def _true_time(self, live: _Live, wall: datetime, active_seconds: float = 0.0) -> datetime:
+        """`wall`, unless it is impossible (before the start, or shorter than the active time: the clock stepped
+        back during the session); then the start plus the time that really passed (monotonic)."""
         try:
-            anchor = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            anchor.execute("SELECT 1 FROM sessions LIMIT 1").fetchall()
-        except sqlite3.Error:
-            return  # only an optimisation
-        self._anchor = anchor
-
-    def _day_start(self) -> int:
-        if self._day_start_hour is None:
-            from coach.config.settings import load_settings
-
-            self._day_start_hour = load_settings().settings.day_start_hour
-        return self._day_start_hour
+            started = live.start.started_at
+            if (wall - started).total_seconds() + CLOCK_SLACK_SECONDS >= max(0.0, active_seconds) and wall >= started:
+                return wall
+            elapsed = max(self.monotonic() - live.began, active_seconds, 0.0)
+            return (started + timedelta(seconds=elapsed)).astimezone(wall.tzinfo)
+        except Exception:  # never raise into the countdown
+            return wall
 
     def _now(self) -> datetime:
         try:
@@ -204,39 +231,62 @@ class HistoryRecorder:
         except Exception:
             return local_now()
 
+    def _row(self, live: _Live, status: Status, ended_at: datetime | None) -> tuple[object, ...]:
+        start, checkpoint = live.start, live.checkpoint
+        return (
+            start.id,
+            start.routine_id,
+            start.routine_name,
+            str(start.slot),
+            live.day,
+            to_iso(start.started_at),
+            utc_key(start.started_at),
+            to_iso(ended_at) if ended_at is not None else None,
+            str(status),
+            max(0.0, float(checkpoint.active_seconds)),
+            max(0, int(checkpoint.cycles_done)),
+            checkpoint.position,
+            to_iso(live.checkpoint_at) if live.checkpoint_at is not None else None,
+        )
+
     def _write(
         self, live: _Live, status: Status, ended_at: datetime | None, timeout_ms: int, *, report_busy: bool = False
-    ) -> None:
-        start, checkpoint = live.start, live.checkpoint
+    ) -> bool:
+        """One upsert in its own short connection; False when it did not land (said once, unless busy)."""
         try:
-            row = (
-                start.id,
-                start.routine_id,
-                start.routine_name,
-                str(start.slot),
-                live.day,
-                to_iso(start.started_at),
-                utc_key(start.started_at),
-                to_iso(ended_at) if ended_at is not None else None,
-                str(status),
-                max(0.0, float(checkpoint.active_seconds)),
-                max(0, int(checkpoint.cycles_done)),
-                checkpoint.position,
-                to_iso(live.checkpoint_at) if live.checkpoint_at is not None else None,
-                start.counts_after_seconds,
-            )
+            row = self._row(live, status, ended_at)
             connection = connect(self.path, timeout_ms=timeout_ms)
             try:
                 with write_transaction(connection):
                     connection.execute(_UPSERT, row)
+                    if status is Status.RUNNING and live.start.counts_after_seconds is not None:
+                        connection.execute(_COUNTS_AFTER, (live.start.counts_after_seconds, live.start.id))
             finally:
                 connection.close()
         except sqlite3.Error as error:
             if is_busy(error) and not report_busy:
-                return  # the next checkpoint writes the whole row again
-            self._fail(error)
+                return False  # the next checkpoint writes the whole row again
+            if not is_busy(error):
+                self._fail(error)
+            return False
         except Exception as error:  # never raise into the countdown
             self._fail(error)
+            return False
+        return True
+
+    def _keep_aside(self, live: _Live, status: Status, ended_at: datetime) -> None:
+        """The final write did not land: keep the finished session in the spool, and say so once."""
+        try:
+            path = spool.keep(self.data_dir, self._row(live, status, ended_at))
+        except Exception as error:  # not even the spool: the user must hear that this session is not saved
+            self.lost.append(live.start.id)
+            self.problem = None  # this is worse than what was said before: say it
+            self._report(problem_message(self.path, f"this session could not be saved: {explain(error)}"))
+            return
+        self.spooled.append(path)
+        reason = "another coach held the history" if self.problem is None else "the history could not be written"
+        self.problem = None
+        self._report(spooled_message(path, reason))
 
     def _fail(self, error: BaseException) -> None:
         self._broken = True
@@ -273,34 +323,3 @@ class NullRecorder:
     def close(self) -> bool:
         """Nothing to wait for."""
         return True
-
-
-def open_recorder(
-    data_dir: Path | str | None = None,
-    *,
-    on_problem: ProblemHandler | None = None,
-    day_start_hour: int | None = None,
-    clock: Clock = local_now,
-) -> HistoryRecorder:
-    """A recorder into the history of `data_dir` (default: `coach.common.paths.data_dir()`); never raises.
-
-    Opening prepares the store (migrations, recovery of killed sessions, the daily backup). When that fails (a
-    folder that cannot be written, a damaged file), the recorder is returned anyway: it reports the problem once,
-    at once, through `on_problem` and `problem`, records nothing, and the session runs.
-    """
-    from coach.common.paths import data_dir as default_data_dir
-
-    folder = default_data_dir(data_dir) if data_dir is None or isinstance(data_dir, str) else data_dir
-    problem: str | None = None
-    try:
-        store = open_store(folder, day_start_hour=day_start_hour, clock=clock)
-        day_start_hour = store.day_start_hour
-    except Exception as error:  # CoachError or anything else: the session must still run
-        problem = problem_message(folder / DB_NAME, _reason(error))
-    return HistoryRecorder(folder, day_start_hour=day_start_hour, on_problem=on_problem, clock=clock, problem=problem)
-
-
-def _reason(error: BaseException) -> str:
-    from coach.store.connection import HistoryError
-
-    return error.reason if isinstance(error, HistoryError) else str(error) or type(error).__name__

@@ -48,7 +48,23 @@ def parse_iso(text: str) -> datetime:
     return moment
 
 
-@dataclass(frozen=True)
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+"""Times outside these years are not a session's (and would overflow a conversion to UTC)."""
+
+
+def parse_moment(text: str) -> datetime:
+    """An aware datetime from a file: ISO 8601 with an offset, within the years coach stores. ValueError with no
+    text for a form that is not a time; with a message for a time out of range."""
+    try:
+        moment = parse_iso(text)
+    except ValueError:
+        raise ValueError() from None
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise ValueError(f"must be a time between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return moment
+
+
+@dataclass(frozen=True, slots=True)
 class SessionRecord:
     """One recorded session, as stored."""
 
@@ -166,3 +182,5 @@ class ImportResult:
     cramps_added: int = 0
     cramps_already: int = 0
     """Cramps whose id was already in the diary (kept as they were)."""
+    deleted: int = 0
+    """Sessions of the file the user had deleted (never brought back)."""

@@ -1,63 +1,67 @@
-"""The history store: opening (folder, damage check, migrations, recovery, daily backup), queries and small writes.
+"""The gateway into the history: one object with every read and write the app and the commands need.
 
-Every method opens its own connection and closes it before returning, so a Store may be shared between threads
-(the UI calls it from thread workers). SQLite and OS errors leave as CoachError with a message for the user.
+`Store` opens a fresh connection per call and closes it before returning, so one Store may be shared between
+threads (the app calls it from thread workers). The file is prepared (created whole, checked, migrated, spool
+replayed, dead sessions recovered) before the first call; the daily quick check and backup run once per process
+(`maintain`), in a worker for the app. The day-start hour is passed in (a number, or a function the app reads at
+each call); the store never reads settings. SQLite and OS errors leave as CoachError with a message for the user.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from coach.common.problems import CoachError
 from coach.days.day import today as coach_today
+from coach.days.streaks import StreakReport
+from coach.diary.entries import CrampEntry
 from coach.engine.recording import Status
-from coach.store import locks
+from coach.store import locks, maintenance
 from coach.store.connection import (
     DamagedHistoryError,
+    HistoryBusyError,
     HistoryError,
+    check_file,
     connect,
+    connect_read_only,
     database_path,
-    explain,
-    looks_like_sqlite,
     to_coach_error,
     write_transaction,
 )
-from coach.store.migrations import LATEST_VERSION, check_not_newer, migrate
+from coach.store.cramps import CrampDiary, insert_cramps
+from coach.store.queries import (
+    EXPORT_COLUMNS,
+    SESSION_COLUMNS,
+    day_filters,
+    existing_sessions,
+    fingerprint,
+    insert_sessions,
+    record_from_row,
+    row_by_id_prefix,
+    tombstoned,
+)
+from coach.store.recorder import HistoryRecorder, ProblemHandler, problem_message
 from coach.store.records import (
+    EXPORT_FIELDS,
     DaySummary,
     HistoryView,
     ImportResult,
     RestDay,
     SessionRecord,
     TodayView,
-    parse_iso,
     to_iso,
-    utc_key,
 )
-
-if TYPE_CHECKING:
-    from coach.days.streaks import StreakReport
-    from coach.diary.entries import CrampEntry
-    from coach.store.cramps import CrampDiary
+from coach.store.views import day_summaries, months_back, read_streaks
 
 Clock = Callable[[], datetime]
-
-SESSION_COLUMNS = (
-    "id, routine_id, routine_name, slot, day, started_at, ended_at, status, active_seconds, cycles_done, "
-    "position, last_checkpoint_at, note, discomfort"
-)
-_INSERT_SESSION = (
-    "INSERT INTO sessions (id, routine_id, routine_name, slot, day, started_at, started_utc, ended_at, status, "
-    "active_seconds, cycles_done, position, last_checkpoint_at, note, discomfort) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"
-)
-_ORDINAL_OF_DAY = "CAST(julianday(day) - 1721424.5 AS INTEGER)"
-"""SQLite's julianday of a YYYY-MM-DD day minus this constant is Python's date.toordinal()."""
+Warn = Callable[[str], None]
+DayStartHour = int | Callable[[], int]
 
 
 def local_now() -> datetime:
@@ -71,107 +75,144 @@ def history_exists(data_dir: Path) -> bool:
 
 
 def open_store(
-    data_dir: Path | str | None = None,
+    data_dir: Path | str,
     *,
-    day_start_hour: int | None = None,
+    day_start_hour: DayStartHour,
     clock: Clock = local_now,
     maintenance: bool = True,
+    on_warning: Warn | None = None,
+    read_only_fallback: bool = False,
 ) -> Store:
-    """Open (or create) the history in `data_dir` (default: `coach.common.paths.data_dir()`), ready to use.
+    """Open (or create) the history in `data_dir`, ready to use; with `maintenance`, the day's quick check and
+    backup (once per process). With `read_only_fallback`, a history that cannot be written (a full disk, a
+    read-only folder) is opened read-only, with a warning, so it can still be shown and exported.
 
-    On the way: create the folder; refuse a damaged file with DamagedHistoryError (nothing is changed); migrate
-    an older schema (after copying the file into backups/); close sessions left `running` by a process that died
-    (they become `partial` at their last checkpoint). With `maintenance`, once a day: `PRAGMA quick_check` and a
-    backup into backups/ (the last 7 kept). Raises CoachError with a message for the user.
+    Raises CoachError with a message for the user (DamagedHistoryError for a damaged file: nothing is changed).
     """
-    from coach.common.paths import data_dir as default_data_dir
-
-    folder = default_data_dir(data_dir) if data_dir is None or isinstance(data_dir, str) else data_dir
-    if day_start_hour is None:
-        from coach.config.settings import load_settings
-
-        day_start_hour = load_settings().settings.day_start_hour
-    store = Store(folder, day_start_hour=day_start_hour, clock=clock)
-    store.prepare(maintenance=maintenance)
+    store = Store(data_dir, day_start_hour=day_start_hour, clock=clock, on_warning=on_warning)
+    try:
+        store.prepare()
+    except HistoryError as error:
+        if not read_only_fallback or isinstance(error, DamagedHistoryError | HistoryBusyError):
+            raise
+        if not history_exists(store.data_dir) or not store.open_read_only(error.reason):
+            raise
+        return store
+    if maintenance:
+        store.maintain()
     return store
 
 
 class Store:
-    """The history in one data folder. Create it with `open_store`, which prepares the file."""
+    """The history in one data folder; every read and write of the app and the commands goes through it."""
 
-    def __init__(self, data_dir: Path, *, day_start_hour: int = 4, clock: Clock = local_now) -> None:
-        self.data_dir = data_dir
-        self.path = database_path(data_dir)
-        self.day_start_hour = day_start_hour
+    def __init__(
+        self,
+        data_dir: Path | str,
+        *,
+        day_start_hour: DayStartHour,
+        clock: Clock = local_now,
+        on_warning: Warn | None = None,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.path = database_path(self.data_dir)
+        self._hour = day_start_hour
         self.clock = clock
+        self.on_warning = on_warning
+        self.read_only: str | None = None
+        """Why the history is open read-only (None: it is writable)."""
+        self._prepared = False
+        self._prepare_lock = threading.Lock()
+
+    @property
+    def day_start_hour(self) -> int:
+        """The day-start hour in force now (the app's settings screen may change it while the app runs)."""
+        return self._hour() if callable(self._hour) else self._hour
 
     # -- opening ---------------------------------------------------------------------------------------------
 
-    def prepare(self, *, maintenance: bool = True) -> None:
-        """Create, check, migrate and recover the file (see `open_store`)."""
-        try:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise HistoryError(
-                f"cannot create the history folder {self.data_dir}: {explain(error)}", self.data_dir, explain(error)
-            ) from None
-        if not looks_like_sqlite(self.path):
-            raise DamagedHistoryError(self.path, "it is not an SQLite database file")
-        with self._connection() as connection:
-            version = check_not_newer(connection, self.path)
-            if 0 < version < LATEST_VERSION and _has_rows(connection, "sessions"):
-                from coach.store import backups
+    def prepare(self) -> None:
+        """Create (whole), check, migrate, replay the spool and recover: once for this Store, before its first
+        call. Thread-safe: the app's first reads and its maintenance worker may arrive together."""
+        with self._prepare_lock:
+            if self._prepared:
+                return
+            maintenance.make_folder(self.data_dir)
+            check_file(self.path)
+            try:
+                maintenance.create(self.path)
+            except (sqlite3.Error, OSError) as error:
+                raise to_coach_error(self.path, error) from None
+            with self._connection(prepare=False) as connection:
+                prepared = maintenance.prepare(self.data_dir, connection, self.clock())
+            for message in prepared.messages:
+                self._warn(message)
+            self._prepared = True
 
-                backups.take_migration_backup(self.data_dir, connection, version, self.clock())
-            migrate(connection)
-            self._recover(connection)
-            if maintenance:
-                self._daily_maintenance(connection)
-
-    def _daily_maintenance(self, connection: sqlite3.Connection) -> None:
-        from coach.store import backups
-
+    def maintain(self) -> None:
+        """The day's `PRAGMA quick_check` and backup, once per process (per day); the app runs it in a worker
+        after its first frame. DamagedHistoryError when the check fails; a backup that cannot be written is
+        a warning (`on_warning`), never a stop."""
+        self.prepare()
         today = self.clock().date()
-        if not backups.backup_due(self.data_dir, today):
+        if self.read_only is not None or not maintenance.claim_daily(self.data_dir, today):
             return
-        if not any(_has_rows(connection, table) for table in ("sessions", "rest_days", "cramps")):
-            return  # nothing to save yet
-        backups.bound_cache(connection)  # the check and the copy read every page
-        result = connection.execute("PRAGMA quick_check").fetchall()
-        if result != [("ok",)]:
-            raise DamagedHistoryError(self.path, f"quick_check: {result[0][0]}")
-        backups.take_daily_backup(self.data_dir, connection, today)
+        try:
+            with self._connection() as connection:
+                messages = maintenance.daily(self.data_dir, connection, today)
+        except BaseException:
+            maintenance.release_daily(self.data_dir, today)
+            raise
+        if messages is None:
+            maintenance.release_daily(self.data_dir, today)
+        for message in messages or ():
+            self._warn(message)
 
-    def _recover(self, connection: sqlite3.Connection) -> list[str]:
-        """Close sessions left `running` by a process that is gone, ended at their last checkpoint: completed when
-        that checkpoint reached the session's `counts_after` (the rule of every other ending), else partial."""
-        running = [row[0] for row in connection.execute("SELECT id FROM sessions WHERE status = 'running'")]
-        abandoned = [session_id for session_id in running if not locks.is_held(self.data_dir, session_id)]
-        if not abandoned:
-            return []
-        with write_transaction(connection):
-            for session_id in abandoned:
-                connection.execute(
-                    "UPDATE sessions SET ended_at = COALESCE(last_checkpoint_at, started_at), status = CASE "
-                    "WHEN counts_after IS NOT NULL AND active_seconds >= counts_after - 1e-6 THEN 'completed' "
-                    "ELSE 'partial' END "
-                    "WHERE id = ? AND status = 'running'",
-                    (session_id,),
-                )
-        for session_id in abandoned:
-            locks.forget(self.data_dir, session_id)
-        return abandoned
+    def open_read_only(self, reason: str) -> bool:
+        """Use the history read-only from now on (it can be shown and exported); False when even that fails."""
+        try:
+            connect_read_only(self.path).close()
+        except (sqlite3.Error, OSError):
+            return False
+        self.read_only = reason
+        self._prepared = True
+        self._warn(f"the history cannot be written ({reason}); it is shown read-only and nothing is changed")
+        return True
 
     def recover_abandoned(self) -> list[str]:
-        """Close sessions left `running` by dead processes now; returns their ids (open_store does it too)."""
+        """Close sessions left `running` by dead processes now; returns their ids (opening does it too)."""
         with self._connection() as connection:
-            return self._recover(connection)
+            return maintenance.recover(self.data_dir, connection)
+
+    def recorder(self, on_problem: ProblemHandler | None = None) -> HistoryRecorder:
+        """A recorder for a session, into this history; never raises (a problem is reported through it)."""
+        try:
+            self.prepare()
+        except Exception as error:  # the session must run whatever the history's state
+            reason = error.reason if isinstance(error, HistoryError) else str(error) or type(error).__name__
+            return HistoryRecorder(
+                self.data_dir,
+                day_start_hour=self.day_start_hour,
+                on_problem=on_problem,
+                clock=self.clock,
+                problem=problem_message(self.path, reason),
+            )
+        return HistoryRecorder(
+            self.data_dir, day_start_hour=self.day_start_hour, on_problem=on_problem, clock=self.clock
+        )
 
     @contextmanager
-    def _connection(self, timeout_ms: int | None = None) -> Iterator[sqlite3.Connection]:
+    def _connection(self, timeout_ms: int | None = None, *, prepare: bool = True) -> Iterator[sqlite3.Connection]:
         """A fresh connection, closed afterwards; SQLite and OS errors become CoachError."""
+        if prepare and not self._prepared:
+            self.prepare()
         try:
-            connection = connect(self.path) if timeout_ms is None else connect(self.path, timeout_ms=timeout_ms)
+            if self.read_only is not None:
+                connection = connect_read_only(self.path)
+            elif timeout_ms is None:
+                connection = connect(self.path)
+            else:
+                connection = connect(self.path, timeout_ms=timeout_ms)
         except (sqlite3.Error, OSError) as error:
             raise to_coach_error(self.path, error) from None
         try:
@@ -179,6 +220,10 @@ class Store:
                 yield connection
         except (sqlite3.Error, OSError) as error:
             raise to_coach_error(self.path, error) from None
+
+    def _warn(self, message: str) -> None:
+        if self.on_warning is not None:
+            self.on_warning(message)
 
     def check(self) -> str | None:
         """Run `PRAGMA quick_check`: None when the file is sound, else the first problem SQLite names."""
@@ -210,19 +255,34 @@ class Store:
             sql += " LIMIT ?"
             params.append(int(limit))
         with self._connection() as connection:
-            return [_record(row) for row in connection.execute(sql, params)]
+            return [record_from_row(row) for row in connection.execute(sql, params)]
+
+    def session_items(self, *, since: date | None = None, routine: str | None = None) -> Iterator[dict[str, Any]]:
+        """Every finished session in the export's JSON form, oldest first, streamed from one read transaction
+        (100,000 sessions are never all in memory: the export and `history --json` write them as they come)."""
+        where, params = day_filters(since=since, routine=routine, include_running=False)
+        sql = f"SELECT {EXPORT_COLUMNS} FROM sessions {where} ORDER BY started_utc ASC, id ASC"
+        with self._connection() as connection:
+            connection.execute("BEGIN")
+            try:
+                cursor = connection.execute(sql, params)
+                while rows := cursor.fetchmany(1000):
+                    for row in rows:
+                        yield dict(zip(EXPORT_FIELDS, row, strict=True))
+            finally:
+                connection.execute("COMMIT")
 
     def get(self, session_id: str) -> SessionRecord | None:
         """One session by its full id."""
         with self._connection() as connection:
             row = connection.execute(f"SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,)).fetchone()
-        return _record(row) if row else None
+        return record_from_row(row) if row else None
 
     def find(self, id_or_prefix: str) -> SessionRecord:
         """One session by id or by the start of its id (as `coach history` shows it); CoachError otherwise."""
         with self._connection() as connection:
             row = row_by_id_prefix(connection, "sessions", SESSION_COLUMNS, id_or_prefix, "session", "coach history")
-        return _record(row)
+        return record_from_row(row)
 
     def count(self) -> int:
         """How many sessions are recorded."""
@@ -248,10 +308,36 @@ class Store:
         assert record is not None
         return record
 
+    def delete_session(self, session_id: str) -> SessionRecord:
+        """Delete a past session by its full id and keep a tombstone (table deleted_sessions), so that export,
+        streaks and a later sync follow, and `coach import` never brings it back. Returns what was deleted;
+        CoachError for an unknown id or a session still being recorded."""
+        with self._connection() as connection, write_transaction(connection):
+            row = connection.execute(f"SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            if row is None:
+                raise CoachError(f"no session with id {session_id!r}; `coach history` shows the ids")
+            record = record_from_row(row)
+            if record.status is Status.RUNNING and locks.is_held(self.data_dir, session_id):
+                raise CoachError(f"session {session_id[:8]} is still being recorded; finish it first")
+            connection.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+            connection.execute(
+                "INSERT INTO deleted_sessions (id, deleted_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
+                (session_id, to_iso(self.clock())),
+            )
+        locks.forget(self.data_dir, session_id)
+        return record
+
+    def deleted_ids(self) -> set[str]:
+        """The ids of sessions the user deleted (their tombstones)."""
+        with self._connection() as connection:
+            return {str(row[0]) for row in connection.execute("SELECT id FROM deleted_sessions")}
+
     def insert_sessions(self, records: Iterable[SessionRecord]) -> int:
         """Add sessions in one transaction; ids already present are left as they are. Returns how many were added."""
         with self._connection() as connection, write_transaction(connection):
-            return _insert(connection, records)
+            records = list(records)
+            deleted = tombstoned(connection, [record.id for record in records])
+            return insert_sessions(connection, [record for record in records if record.id not in deleted])
 
     # -- rest days -------------------------------------------------------------------------------------------
 
@@ -285,9 +371,7 @@ class Store:
     @property
     def diary(self) -> CrampDiary:
         """The cramp diary in this history: log, entries, find, delete, insights."""
-        from coach.store.cramps import CrampDiary
-
-        return CrampDiary(self)
+        return CrampDiary(self._connection, clock=self.clock, day_start_hour=lambda: self.day_start_hour)
 
     # -- streaks and views -----------------------------------------------------------------------------------
 
@@ -296,7 +380,7 @@ class Store:
         today = today or self.today()
         with self._connection() as connection:
             connection.execute("BEGIN")
-            report = _streaks(connection, planned, today)
+            report = read_streaks(connection, planned, today)
             connection.execute("COMMIT")
         return report
 
@@ -304,7 +388,7 @@ class Store:
         """Calendar data: each day from `since` to `until` that has a session or is a rest day."""
         with self._connection() as connection:
             connection.execute("BEGIN")
-            summaries = _day_summaries(connection, since, until)
+            summaries = day_summaries(connection, since, until)
             connection.execute("COMMIT")
         return summaries
 
@@ -313,7 +397,7 @@ class Store:
         today = today or self.today()
         with self._connection() as connection:
             connection.execute("BEGIN")
-            report = _streaks(connection, planned, today)
+            report = read_streaks(connection, planned, today)
             where, params = day_filters(since=today, until=today)
             rows = connection.execute(
                 f"SELECT {SESSION_COLUMNS} FROM sessions {where} ORDER BY started_utc", params
@@ -322,7 +406,7 @@ class Store:
         return TodayView(
             today=today,
             planned=report.planned,
-            sessions=tuple(_record(row) for row in rows),
+            sessions=tuple(record_from_row(row) for row in rows),
             streaks=report,
             rest_today=report.rest_today,
         )
@@ -334,20 +418,20 @@ class Store:
         (from the first of the month), the streaks. Run it in a worker thread; it takes tens of ms at 100,000
         sessions."""
         today = today or self.today()
-        calendar_from = _months_back(today, months)
+        calendar_from = months_back(today, months)
         with self._connection() as connection:
             connection.execute("BEGIN")
             rows = connection.execute(
                 f"SELECT {SESSION_COLUMNS} FROM sessions WHERE day <= ? ORDER BY started_utc DESC, id DESC LIMIT ?",
                 (today.isoformat(), int(limit)),
             ).fetchall()
-            calendar = _day_summaries(connection, calendar_from, today)
-            report = _streaks(connection, planned, today)
+            calendar = day_summaries(connection, calendar_from, today)
+            report = read_streaks(connection, planned, today)
             total = int(connection.execute("SELECT count(*) FROM sessions").fetchone()[0])
             connection.execute("COMMIT")
         return HistoryView(
             today=today,
-            sessions=tuple(_record(row) for row in rows),
+            sessions=tuple(record_from_row(row) for row in rows),
             calendar=calendar,
             calendar_from=calendar_from,
             streaks=report,
@@ -362,11 +446,13 @@ class Store:
         """Add sessions, rest days and cramps in one transaction (all or nothing). A session or a cramp whose id
         is already in the history is left exactly as it is, as is an existing rest day."""
         with self._connection() as connection, write_transaction(connection):
-            existing = _existing(connection, [record.id for record in sessions])
+            deleted = tombstoned(connection, [record.id for record in sessions])
+            sessions = [record for record in sessions if record.id not in deleted]
+            existing = existing_sessions(connection, [record.id for record in sessions])
             differing = sum(
-                1 for record in sessions if record.id in existing and existing[record.id] != _fingerprint(record)
+                1 for record in sessions if record.id in existing and existing[record.id] != fingerprint(record)
             )
-            added = _insert(connection, sessions)
+            added = insert_sessions(connection, sessions)
             rest_added = 0
             for rest in rest_days:
                 cursor = connection.execute(
@@ -376,8 +462,6 @@ class Store:
                 rest_added += cursor.rowcount
             cramps_added = 0
             if cramps:
-                from coach.store.cramps import insert_cramps
-
                 cramps_added = insert_cramps(connection, cramps)
         return ImportResult(
             added=added,
@@ -387,177 +471,33 @@ class Store:
             rest_already=len(rest_days) - rest_added,
             cramps_added=cramps_added,
             cramps_already=len(cramps) - cramps_added,
+            deleted=len(deleted),
         )
 
 
-# -- helpers -------------------------------------------------------------------------------------------------
-
-
-MIN_ID_PREFIX = 4
-"""The shortest start of an id a command accepts (ids are UUIDs; lists show their first 8 characters)."""
-
-
-def row_by_id_prefix(
-    connection: sqlite3.Connection, table: str, columns: str, id_or_prefix: str, what: str, listing: str
-) -> Sequence[object]:
-    """The one row whose id starts with `id_or_prefix`; CoachError naming `what` and the `listing` command that
-    shows the ids when there is none, or more than one."""
-    prefix = id_or_prefix.strip().lower()
-    if len(prefix) < MIN_ID_PREFIX:
-        raise CoachError(f"give at least {MIN_ID_PREFIX} characters of the {what}'s id, not {id_or_prefix!r}")
-    rows = connection.execute(
-        f"SELECT {columns} FROM {table} WHERE id >= ? AND id < ? ORDER BY id LIMIT 2", (prefix, prefix + "~")
-    ).fetchall()
-    if not rows:
-        raise CoachError(f"no {what} with id {id_or_prefix!r}; `{listing}` shows the ids")
-    if len(rows) > 1:
-        raise CoachError(f"more than one {what} id starts with {id_or_prefix!r}; give more of it")
-    return rows[0]  # type: ignore[no-any-return]
-
-
-def _has_rows(connection: sqlite3.Connection, table: str) -> bool:
-    exists = connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
-    return bool(exists) and connection.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None
-
-
-def day_filters(
+def open_recorder(
+    data_dir: Path | str,
     *,
-    since: date | None = None,
-    until: date | None = None,
-    routine: str | None = None,
-    include_running: bool = True,
-) -> tuple[str, list[object]]:
-    """A WHERE clause (or "") and its parameters: by coach day, routine, and without running sessions."""
-    clauses: list[str] = []
-    params: list[object] = []
-    if since is not None:
-        clauses.append("day >= ?")
-        params.append(since.isoformat())
-    if until is not None:
-        clauses.append("day <= ?")
-        params.append(until.isoformat())
-    if routine is not None:
-        clauses.append("routine_id = ?")
-        params.append(routine)
-    if not include_running:
-        clauses.append("status != 'running'")
-    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-
-def _record(row: Sequence[object]) -> SessionRecord:
-    sid, routine_id, name, slot, day, started, ended, status, active, cycles, position, checkpoint_at, note, disc = row
-    return SessionRecord(
-        id=str(sid),
-        routine_id=str(routine_id),
-        routine_name=str(name),
-        slot=str(slot),
-        day=date.fromisoformat(str(day)),
-        started_at=parse_iso(str(started)),
-        ended_at=parse_iso(str(ended)) if ended is not None else None,
-        status=Status(str(status)),
-        active_seconds=float(active),  # type: ignore[arg-type]
-        cycles_done=int(cycles),  # type: ignore[call-overload]
-        position=str(position),
-        last_checkpoint_at=parse_iso(str(checkpoint_at)) if checkpoint_at is not None else None,
-        note=None if note is None else str(note),
-        discomfort=None if disc is None else int(disc),  # type: ignore[call-overload]
-    )
-
-
-def _insert(connection: sqlite3.Connection, records: Iterable[SessionRecord]) -> int:
-    # rowcount (sqlite3_changes) counts the sessions inserted, not the day_slots rows the triggers touch.
-    cursor = connection.executemany(_INSERT_SESSION, (_row(record) for record in records))
-    return max(0, cursor.rowcount)
-
-
-def _row(record: SessionRecord) -> tuple[object, ...]:
-    return (
-        record.id,
-        record.routine_id,
-        record.routine_name,
-        record.slot,
-        record.day.isoformat(),
-        to_iso(record.started_at),
-        utc_key(record.started_at),
-        to_iso(record.ended_at) if record.ended_at is not None else None,
-        str(record.status),
-        float(record.active_seconds),
-        int(record.cycles_done),
-        record.position,
-        to_iso(record.last_checkpoint_at) if record.last_checkpoint_at is not None else None,
-        record.note,
-        record.discomfort,
-    )
-
-
-def _fingerprint(record: SessionRecord) -> tuple[object, ...]:
-    return (
-        record.routine_id,
-        record.slot,
-        record.day.isoformat(),
-        to_iso(record.started_at),
-        to_iso(record.ended_at) if record.ended_at else None,
-        str(record.status),
-        round(float(record.active_seconds), 3),
-    )
-
-
-def _existing(connection: sqlite3.Connection, ids: Sequence[str]) -> dict[str, tuple[object, ...]]:
-    found: dict[str, tuple[object, ...]] = {}
-    chunk = 500
-    for start in range(0, len(ids), chunk):
-        part = ids[start : start + chunk]
-        marks = ", ".join("?" * len(part))
-        for row in connection.execute(
-            "SELECT id, routine_id, slot, day, started_at, ended_at, status, round(active_seconds, 3) "
-            f"FROM sessions WHERE id IN ({marks})",
-            part,
-        ):
-            found[str(row[0])] = tuple(row[1:])
-    return found
-
-
-def _streaks(connection: sqlite3.Connection, planned: Sequence[str], today: date) -> StreakReport:
-    from coach.days.streaks import streak_report_masks  # not at the top: the recorder's thread never needs the rules
-
-    # day_slots holds one row per day with a kept slot (kept up to date by triggers on sessions), in day order.
-    masks = connection.execute(
-        "SELECT ordinal, mask FROM day_slots WHERE ordinal <= ? ORDER BY ordinal", (today.toordinal(),)
-    ).fetchall()
-    rest = [row[0] for row in connection.execute(f"SELECT {_ORDINAL_OF_DAY} FROM rest_days ORDER BY day")]
-    first = connection.execute("SELECT min(day) FROM sessions").fetchone()[0]
-    # Rates count from the first recorded day; with nothing recorded there is no day to rate yet.
-    began = date.fromisoformat(first).toordinal() if first else today.toordinal() + 1
-    return streak_report_masks(masks, rest, planned, today, began)
-
-
-def _day_summaries(connection: sqlite3.Connection, since: date, until: date) -> dict[date, DaySummary]:
-    bounds = (since.isoformat(), until.isoformat())
-    kept: dict[str, set[str]] = {}
-    other: dict[str, set[str]] = {}
-    counts: dict[str, int] = {}
-    for day, slot, status, number in connection.execute(
-        "SELECT day, slot, status, count(*) FROM sessions WHERE day BETWEEN ? AND ? GROUP BY day, slot, status",
-        bounds,
-    ):
-        (kept if status == "completed" else other).setdefault(day, set()).add(slot)
-        counts[day] = counts.get(day, 0) + int(number)
-    rests = dict(connection.execute("SELECT day, note FROM rest_days WHERE day BETWEEN ? AND ?", bounds).fetchall())
-    summaries: dict[date, DaySummary] = {}
-    for day in sorted(set(counts) | set(rests)):
-        kept_slots = frozenset(kept.get(day, ()))
-        summaries[date.fromisoformat(day)] = DaySummary(
-            day=date.fromisoformat(day),
-            kept=kept_slots,
-            partial=frozenset(other.get(day, set()) - kept_slots),
-            sessions=counts.get(day, 0),
-            rest=day in rests,
-            rest_note=str(rests.get(day, "")),
+    day_start_hour: int,
+    on_problem: ProblemHandler | None = None,
+    clock: Clock = local_now,
+) -> HistoryRecorder:
+    """A recorder into the history of `data_dir` for a process that records one session (`coach run --plain`);
+    never raises. Opening prepares the store and runs the day's maintenance (once per process); when that fails
+    (a folder that cannot be written, a damaged file), the recorder is returned anyway: it reports the problem
+    once, at once, through `on_problem` and `problem`, records nothing, and the session runs."""
+    data_dir = Path(data_dir)
+    store = Store(data_dir, day_start_hour=day_start_hour, clock=clock, on_warning=on_problem)
+    try:
+        store.prepare()
+        store.maintain()
+    except Exception as error:  # CoachError or anything else: the session must still run
+        reason = error.reason if isinstance(error, HistoryError) else str(error) or type(error).__name__
+        return HistoryRecorder(
+            data_dir,
+            day_start_hour=day_start_hour,
+            on_problem=on_problem,
+            clock=clock,
+            problem=problem_message(database_path(data_dir), reason),
         )
-    return summaries
-
-
-def _months_back(today: date, months: int) -> date:
-    """The first day of the month `months - 1` months before today's month."""
-    index = today.year * 12 + (today.month - 1) - max(0, months - 1)
-    return date(index // 12, index % 12 + 1, 1)
+    return store.recorder(on_problem)

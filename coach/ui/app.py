@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -14,7 +13,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from coach.ui.context import AppContext, ProblemHandler
+from coach.ui.context import AppContext
 
 if TYPE_CHECKING:  # the engine, the store and the palette load when first used, not before the first frame
     from textual.command import Provider
@@ -26,7 +25,6 @@ if TYPE_CHECKING:  # the engine, the store and the palette load when first used,
     from coach.routines.catalog import Catalog
     from coach.routines.model import Routine, Slot
     from coach.store.recorder_thread import ThreadedRecorder
-    from coach.store.store import Store
     from coach.ui.cue_player import CuePlayer
     from coach.ui.screens.run import RunScreen
 
@@ -153,6 +151,7 @@ class CoachApp(App[object]):
         from coach.ui.startup import resume_collector
 
         self.call_after_refresh(resume_collector)  # the first frame is out: collect as usual (coach.ui.startup)
+        self.call_after_refresh(self.maintain_history)
         install_signal_handlers(self._on_signal)
         for problem in self.context.settings_problems:
             self.notify(problem, title="Settings not used", severity="warning", timeout=10, markup=False)
@@ -190,9 +189,9 @@ class CoachApp(App[object]):
         routine = with_preferred_length(routine, preferred_seconds(self.context.settings, routine.id))
         engine = SessionEngine(routine, self.context.clock)
         slot = slot or choose_slot(routine.slots, engine.started_at, self.context.settings.day_start_hour)
-        open_recorder = self.context.open_recorder
+        history = self.context.history  # built here, opened on the recorder's thread
         recorder = self.recordings.opened(
-            ThreadedRecorder(lambda: open_recorder(self._history_problem), self._history_problem)
+            ThreadedRecorder(lambda: history.recorder(self._history_problem), self._history_problem)
         )
         return RunScreen(SessionRunner(engine, recorder, slot.value), self.cue_player())
 
@@ -209,6 +208,22 @@ class CoachApp(App[object]):
     @work(thread=True, exclusive=False, group="history", name="close recorder", exit_on_error=False)
     def _close_ended_recorders(self) -> bool:
         return self.recordings.close_ended()
+
+    @work(thread=True, exclusive=True, group="history-maintenance", name="history-maintenance", exit_on_error=False)
+    def maintain_history(self) -> None:
+        """The history's daily check and backup, once per process, after the first frame and off the event loop;
+        a problem is said, never a stop."""
+        from coach.common.problems import CoachError
+
+        history = self.context.history
+        history.on_warning = self._history_warning
+        try:
+            history.maintain()
+        except CoachError as error:
+            self.call_from_thread(self.notify, str(error), title="History", severity="error", timeout=30, markup=False)
+
+    def _history_warning(self, message: str) -> None:
+        self.call_from_thread(self.notify, message, title="History", severity="warning", timeout=20, markup=False)
 
     def _history_problem(self, message: str) -> None:
         """Called from the recorder thread when history cannot be saved: tell the user, once, on the screen."""
@@ -274,41 +289,14 @@ def make_app(
     loaded = load_settings()
     folder = resolve_data_dir(data_dir)
 
-    def hour() -> int:
-        return context.settings.day_start_hour
-
     context = AppContext(
         catalog=catalog or cached_catalog(folder),
         settings=loaded.settings,
         clock=clock or SystemClock(),
         data_dir=folder,
-        # The hour is read at each call (late binding of `context`): a change saved in the settings screen applies
-        # to the plan, the history and the next session at once.
-        today_view=lambda planned, now: _store(folder, hour(), now).today_view(planned, _day(now, hour())),
-        history_view=lambda planned, now: _store(folder, hour(), now).history_view(planned, _day(now, hour())),
-        open_recorder=lambda on_problem: open_recorder(folder, day_start_hour=hour(), on_problem=on_problem),
         settings_problems=[str(problem) for problem in loaded.problems],
     )
     return CoachApp(context, start_with=routine, slot=slot, quiet=quiet)
-
-
-def _day(now: datetime, day_start_hour: int) -> date:
-    from coach.days.day import today
-
-    return today(now, day_start_hour)
-
-
-def _store(folder: Path, day_start_hour: int, now: datetime) -> Store:
-    from coach.store.store import open_store
-
-    return open_store(folder, day_start_hour=day_start_hour, clock=lambda: now)
-
-
-def open_recorder(folder: Path, *, day_start_hour: int, on_problem: ProblemHandler) -> Recorder:
-    """The store's recorder (imported late: sqlite3 and the store are not needed for the first frame)."""
-    from coach.store.recorder import open_recorder as open_store_recorder
-
-    return open_store_recorder(folder, day_start_hour=day_start_hour, on_problem=on_problem)
 
 
 def run_app(app: CoachApp) -> int:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # types only: the store and the engine are not needed for the first frame
     from coach.config.settings import Settings
     from coach.engine.clock import Clock
-    from coach.engine.recording import Recorder
     from coach.routines.catalog import Catalog
-    from coach.store.records import HistoryView, TodayView
+    from coach.store.store import Store
 
 ProblemHandler = Callable[[str], None]
 
@@ -26,13 +25,16 @@ class AppContext:
     settings: Settings
     clock: Clock
     data_dir: Path
-    today_view: Callable[[tuple[str, ...], datetime], TodayView]
-    """Reads the store (planned slots, now); called from a thread worker, never on the event loop."""
-    history_view: Callable[[tuple[str, ...], datetime], HistoryView]
-    """Reads the history screen's data; called from a thread worker."""
-    open_recorder: Callable[[ProblemHandler], Recorder]
-    """Opens the store for recording; called on the recorder's own thread."""
     settings_problems: list[str] = field(default_factory=list)
+
+    @cached_property
+    def history(self) -> Store:
+        """The one way into the history: every read and write, the recorder, the maintenance. Used from thread
+        workers only (the store loads after the first frame); a test may set its own. The day-start hour is read
+        at each call: a change saved in the settings screen applies at once."""
+        from coach.store.store import Store
+
+        return Store(self.data_dir, day_start_hour=lambda: self.settings.day_start_hour, clock=self.clock.wall)
 
     @property
     def planned(self) -> tuple[str, ...]:

@@ -21,8 +21,7 @@ from coach.store.connection import connect
 from coach.store.cramps import cramps_csv, cramps_json
 from coach.store.exchange import parse_import, sessions_json
 from coach.store.migrations import LATEST_VERSION, migrate, schema_version
-from coach.store.recorder import open_recorder
-from coach.store.store import open_store
+from coach.store.store import open_recorder, open_store
 
 NOW = datetime(2024, 6, 30, 9, 0, tzinfo=PARIS_SUMMER)
 
@@ -186,7 +185,7 @@ def test_migrating_a_v3_history_adds_the_diary_and_keeps_every_row(tmp_path: Pat
     before.close()
     store = open_store(tmp_path, day_start_hour=4, clock=SettableClock(NOW))
     connection = sqlite3.connect(path)
-    assert schema_version(connection) == LATEST_VERSION == 4
+    assert schema_version(connection) == LATEST_VERSION == 6
     assert [tuple(row) for row in connection.execute("SELECT * FROM sessions ORDER BY id")] == v3_rows
     assert connection.execute("SELECT day, note FROM rest_days").fetchall() == [("2024-05-03", "flu")]
     assert connection.execute("SELECT * FROM day_slots ORDER BY ordinal").fetchall() == day_slots
@@ -210,8 +209,8 @@ def test_two_coaches_opening_a_v3_file_at_once_migrate_it_once(tmp_path: Path) -
     make_v3_database(tmp_path / "history.sqlite3")
     first = connect(tmp_path / "history.sqlite3")
     second = connect(tmp_path / "history.sqlite3")
-    assert migrate(first) == (3, 4)
-    assert migrate(second) == (4, 4)
+    assert migrate(first) == (3, LATEST_VERSION)
+    assert migrate(second) == (LATEST_VERSION, LATEST_VERSION)
     first.close()
     second.close()
 

@@ -13,6 +13,7 @@ import shlex
 import shutil
 import signal
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -23,11 +24,12 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 TMUX = shutil.which("tmux")
-COACH = shutil.which("coach")
-if TMUX is None or COACH is None:
-    pytest.skip(
-        "needs tmux and the installed coach command (CI: .ci/run installs tmux and `pip install .[test]` coach)",
-        allow_module_level=True,
+COACH = Path(sys.executable).with_name("coach")
+"""The console script installed beside this interpreter (`pip install .[test]`), whatever PATH says."""
+if TMUX is None or not COACH.exists():
+    pytest.fail(
+        f"needs tmux and the installed coach command at {COACH} (.ci/run installs tmux; `pip install .[test]` coach)",
+        pytrace=False,
     )
 
 

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from routine_helpers import Result
-
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("coach.cli.run_cmd") is None,
-    reason="coach/cli/run_cmd.py (`coach run`) is not written yet",
-)
 
 BAD = 'name = "Bad"\nslots = ["noon"]\nsumary = "x"\n[[steps]]\ntitle = "Stand"\ntime = -10\n'
 BROKEN_SYNTAX = 'name = "Bad"\nslots = ["morning"]\nsummary =\n[[steps]]\ntitle = "Stand\ntime = "10s"\n'

@@ -17,8 +17,7 @@ from coach.__main__ import main
 from coach.common.paths import data_dir
 from coach.days.day import today as coach_today
 from coach.engine.recording import SessionStart, Status
-from coach.store.recorder import open_recorder
-from coach.store.store import Store, open_store
+from coach.store.store import Store, open_recorder, open_store
 
 ISO_WITH_OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$")
 
@@ -344,7 +343,14 @@ def test_repair_restores_the_newest_backup(capsys: pytest.CaptureFixture[str]) -
     for companion in ("-wal", "-shm"):
         (data_dir() / f"history.sqlite3{companion}").unlink(missing_ok=True)
     code, out, _ = run(capsys, "history", "repair")
-    assert code == 0 and "Restored the backup history-2024-05-02.sqlite3 (2 sessions)" in out
+    assert (
+        code == 0
+        and (
+            "Restored the backup history-2024-05-02.sqlite3: the one holding the newest data (2 sessions, "
+            "the newest started 2024-05-01 UTC)"
+        )
+        in out
+    )
     assert len(json.loads(run(capsys, "history", "--json")[1])) == 2
 
 

@@ -47,7 +47,7 @@ SOAK = textwrap.dedent(
     import sys, uuid
     from datetime import datetime, timedelta, timezone
     from coach.engine.recording import Checkpoint, SessionStart, Status
-    from coach.store.recorder import open_recorder
+    from coach.store.store import open_recorder
     problems = []
     rec = open_recorder(sys.argv[1], on_problem=problems.append, day_start_hour=4)
     sys.stdin.readline()

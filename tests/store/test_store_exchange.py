@@ -124,13 +124,36 @@ def exported_text_for_problems() -> str:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
+        ({"ended_at": "2024-05-01T06:00:00+02:00"}, '"ended_at" is before "started_at"'),
+        ({"active_seconds": 99999}, "is longer than the session itself"),
+    ],
+)
+def test_an_impossible_length_is_refused_from_other_tools_and_a_warning_in_coachs_own_export(
+    change: dict[str, object], message: str
+) -> None:
+    coach_item = json.loads(exported_text_for_problems())[0] | change
+    other_tool = {key: value for key, value in coach_item.items() if key not in ("routine_name", "day", "cycles_done")}
+    problems = problems_of(json.dumps([other_tool], indent=2))
+    assert len(problems) == 1 and message in problems[0].message
+    text = json.dumps([coach_item], indent=2)
+    batch = parse_import(text.encode(), "in.json", day_start_hour=4)
+    assert len(batch.sessions) == 1 and len(batch.warnings) == 1
+    warning = batch.warnings[0]
+    assert message in warning.message and "imported as recorded" in warning.message
+    assert str(warning).startswith(f"in.json:{warning.line}:5: warning: ")
+    assert f'"{next(iter(change))}"' in text.splitlines()[warning.line - 1]
+    record = batch.sessions[0]
+    assert record.ended_at is not None and record.ended_at >= record.started_at  # an end the store can keep
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
         ({"id": "not-a-uuid"}, '"id" must be a UUID string, not "not-a-uuid"'),
         ({"started_at": "2024-05-01T07:00:00"}, '"started_at" must be an ISO 8601 time with its UTC offset'),
-        ({"ended_at": "2024-05-01T06:00:00+02:00"}, '"ended_at" is before "started_at"'),
         ({"status": "running"}, "a session still running cannot be imported"),
         ({"active_seconds": -1}, '"active_seconds" must be a number of seconds, 0 or more, not -1'),
         ({"active_seconds": True}, '"active_seconds" must be a number of seconds'),
-        ({"active_seconds": 99999}, "is longer than the session itself"),
         ({"discomfort": 11}, '"discomfort" must be a whole number from 0 to 10, or null, not 11'),
         ({"day": "2024-04-20"}, '"day" 2024-04-20 does not fit "started_at"'),
         ({"routine": ""}, '"routine" must be a routine id'),

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
+import tempfile
 import textwrap
+import traceback
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -15,9 +20,9 @@ import pytest
 from store_helpers import PYTHON, SettableClock, raw_rows, session, subprocess_env
 
 from coach.engine.recording import Checkpoint, SessionStart, Status
-from coach.store.recorder import HistoryRecorder, open_recorder
+from coach.store.recorder import HistoryRecorder
 from coach.store.records import parse_iso
-from coach.store.store import open_store
+from coach.store.store import open_recorder, open_store
 
 TZ = timezone(timedelta(hours=2))
 STARTED = datetime(2024, 5, 20, 7, 30, tzinfo=TZ)
@@ -92,11 +97,7 @@ def test_a_running_row_left_by_a_dead_process_becomes_partial_at_its_last_checkp
     record = session(date(2024, 5, 20), status=Status.RUNNING)
     checkpoint_at = record.started_at + timedelta(minutes=4)
     store.insert_sessions(
-        [
-            record.__class__(
-                **{**record.__dict__, "ended_at": None, "active_seconds": 230.0, "last_checkpoint_at": checkpoint_at}
-            )
-        ]
+        [dataclasses.replace(record, ended_at=None, active_seconds=230.0, last_checkpoint_at=checkpoint_at)]
     )
     assert store.get(record.id).status is Status.RUNNING  # type: ignore[union-attr]
     reopened = open_store(tmp_path, day_start_hour=4)
@@ -123,11 +124,12 @@ def test_a_session_running_in_another_recorder_is_left_alone(tmp_path: Path) -> 
 DRIVER = textwrap.dedent(
     """
     import sys, uuid
+    from pathlib import Path
     from datetime import datetime, timedelta, timezone
     from coach.engine.recording import Checkpoint, SessionStart
-    from coach.store.recorder import open_recorder
+    from coach.store.store import open_recorder
 
-    rec = open_recorder(sys.argv[1], day_start_hour=4)
+    rec = open_recorder(Path(sys.argv[1]), day_start_hour=4)
     started = datetime(2024, 5, 20, 21, 0, tzinfo=timezone(timedelta(hours=2)))
     session_id = sys.argv[2]
     rec.start(SessionStart(session_id, "foot-soak", "Foot soak", "bedtime", started))
@@ -191,28 +193,58 @@ def test_a_folder_that_cannot_be_created_is_reported_once_and_the_session_runs(t
     rec = recorder(blocker / "coach", problems)
     run_a_whole_session(rec)  # must not raise
     run_a_whole_session(rec)
-    assert len(problems) == 1
     assert problems[0].startswith(f"History is not being saved: {blocker / 'coach' / 'history.sqlite3'}: ")
-    assert rec.problem == problems[0]
+    # Not even the spool can be written: each finished session that is lost is said (never silently dropped).
+    assert len(problems) == 3 and all("this session could not be saved" in problem for problem in problems[1:])
+    assert len(rec.lost) == 2 and rec.unsaved
     assert not rec.saving
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root writes to read-only folders")
-def test_a_read_only_data_folder_is_reported_once_and_keeps_what_was_saved(tmp_path: Path) -> None:
-    store = open_store(tmp_path, day_start_hour=4)
+def as_user_file_modes_apply_to(body: Callable[[], None]) -> None:
+    """Run `body` as a user whom file modes bind: root ignores them, so as root it runs in a child as `nobody`."""
+    if os.geteuid() != 0:
+        body()
+        return
+    pid = os.fork()
+    if pid == 0:  # the child: drop to nobody, run, report through the exit code only
+        code = 1
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            body()
+            code = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, "the recorder failed in the unprivileged child (see stderr)"
+
+
+def test_a_read_only_data_folder_is_reported_once_and_keeps_what_was_saved() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="coach-read-only-"))  # not under pytest's root-only tmp folder
+    folder.chmod(0o755)
+    store = open_store(folder, day_start_hour=4)
     store.insert_sessions([session(date(2024, 5, 19))])
     before = raw_rows(store.path)
-    tmp_path.chmod(0o500)
-    (tmp_path / "history.sqlite3").chmod(0o400)
-    try:
+    folder.chmod(0o555)
+    (folder / "history.sqlite3").chmod(0o444)
+
+    def record_a_session() -> None:
         problems: list[str] = []
-        rec = recorder(tmp_path, problems)
+        rec = recorder(folder, problems)
         run_a_whole_session(rec)
-        assert len(problems) == 1 and problems[0].startswith("History is not being saved: ")
+        # Said once when saving fails, and once more at the end: this session could not be kept anywhere.
+        assert [problem.startswith("History is not being saved: ") for problem in problems] == [True, True], problems
+        assert "this session could not be saved" in problems[-1]
+
+    try:
+        as_user_file_modes_apply_to(record_a_session)
     finally:
-        (tmp_path / "history.sqlite3").chmod(0o600)
-        tmp_path.chmod(0o700)
+        folder.chmod(0o755)
+        (folder / "history.sqlite3").chmod(0o644)
     assert raw_rows(store.path) == before
+    shutil.rmtree(folder)
 
 
 def test_a_full_disk_mid_session_is_reported_once_and_harms_nothing(
@@ -235,12 +267,16 @@ def test_a_full_disk_mid_session_is_reported_once_and_harms_nothing(
     rec.checkpoint(start.id, Checkpoint("x", 10.0, 1))
     rec.checkpoint(start.id, Checkpoint("x", 20.0, 2))
     rec.finish(start.id, Status.COMPLETED, STARTED + timedelta(minutes=12), Checkpoint("end", 700.0, 50))
-    assert problems == [f"History is not being saved: {store.path}: the disk is full"]
-    assert raw_rows(store.path) == saved
-    # The session that could not be finished is closed as partial by the next open, not lost.
+    assert problems[0] == f"History is not being saved: {store.path}: the disk is full"
+    assert problems[1].startswith(f"Session kept aside in {tmp_path / 'spool'}") and len(problems) == 2
+    assert raw_rows(store.path) == saved and rec.unsaved
+    # The finished session is written by the next open, completed with its time: never lost.
     monkeypatch.undo()
-    record = open_store(tmp_path, day_start_hour=4).get(start.id)
-    assert record is not None and record.status is Status.PARTIAL
+    warnings: list[str] = []
+    record = open_store(tmp_path, day_start_hour=4, on_warning=warnings.append).get(start.id)
+    assert record is not None and (record.status, record.active_seconds) == (Status.COMPLETED, 700.0)
+    assert any("saved 1 finished session that had been kept aside" in warning for warning in warnings)
+    assert not list((tmp_path / "spool").iterdir())
 
 
 def test_a_damaged_history_file_is_reported_by_the_recorder_and_left_untouched(tmp_path: Path) -> None:
@@ -249,8 +285,9 @@ def test_a_damaged_history_file_is_reported_by_the_recorder_and_left_untouched(t
     problems: list[str] = []
     rec = recorder(tmp_path, problems)
     run_a_whole_session(rec)
-    assert len(problems) == 1
+    assert len(problems) == 2  # not saved, then: the finished session is kept aside for after the repair
     assert "damaged" in problems[0] and "coach history repair" in problems[0]
+    assert problems[1].startswith("Session kept aside in ")
     assert (tmp_path / "history.sqlite3").read_bytes() == damaged
 
 

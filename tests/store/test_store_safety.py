@@ -85,7 +85,7 @@ def test_migrating_a_v1_history_keeps_every_session(tmp_path: Path) -> None:
     v1_rows = make_v1_database(path)
     store = open_store(tmp_path, day_start_hour=4)
     connection = sqlite3.connect(path)
-    assert schema_version(connection) == LATEST_VERSION == 5
+    assert schema_version(connection) == LATEST_VERSION == 6
     columns = [row[1] for row in connection.execute("PRAGMA table_info(sessions)")]
     # v3's per-day summary was filled from the v1 sessions: the completed morning of 2024-05-01 only.
     assert connection.execute("SELECT ordinal, mask FROM day_slots").fetchall() == [(date(2024, 5, 1).toordinal(), 1)]
@@ -224,7 +224,7 @@ def test_quarantine_keeps_the_bytes_and_restore_brings_back_the_newest_backup(tm
     assert moved.read_bytes() == GARBAGE
     assert not (tmp_path / "history.sqlite3").exists()
     restored = restore_latest_backup(tmp_path)
-    assert restored is not None and restored.name == "history-2024-05-02.sqlite3"
+    assert restored is not None and restored.path.name == "history-2024-05-02.sqlite3"
     assert open_store(tmp_path, day_start_hour=4, clock=clock).count() == 2
     # Quarantining again the same second never overwrites the first copy.
     (tmp_path / "history.sqlite3").write_bytes(b"second damaged file")
@@ -245,7 +245,7 @@ def test_restore_skips_a_damaged_backup(tmp_path: Path) -> None:
     backups[-1][1].write_bytes(GARBAGE)
     quarantine_damaged(tmp_path)
     restored = restore_latest_backup(tmp_path)
-    assert restored == backups[0][1]
+    assert restored is not None and restored.path == backups[0][1]
     assert open_store(tmp_path, day_start_hour=4, clock=clock).count() == 1
 
 

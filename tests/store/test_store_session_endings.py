@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from coach.engine.recording import Checkpoint, SessionStart, Status
-from coach.store.recorder import open_recorder
+from coach.store.store import open_recorder
 from coach.store.store import open_store
 
 TZ = timezone(timedelta(hours=1))

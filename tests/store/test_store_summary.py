@@ -11,8 +11,7 @@ from store_helpers import session
 
 from coach.engine.recording import Checkpoint, SessionStart, Status
 from coach.store.exchange import parse_import, sessions_json
-from coach.store.recorder import open_recorder
-from coach.store.store import open_store
+from coach.store.store import open_recorder, open_store
 
 TZ = timezone(timedelta(hours=-5))
 

@@ -118,7 +118,7 @@ async def test_escape_logs_nothing(clock: FakeClock, data_dir: Path) -> None:
 async def test_a_busy_history_is_reported_not_a_crash(
     clock: FakeClock, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import coach.store.store
+    import coach.store.cramps
     from coach.common.problems import CoachError
 
     def busy(*args: object, **kwargs: object) -> object:
@@ -127,7 +127,7 @@ async def test_a_busy_history_is_reported_not_a_crash(
     app = build_app(clock, data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        monkeypatch.setattr(coach.store.store, "open_store", busy)
+        monkeypatch.setattr(coach.store.cramps.CrampDiary, "log", busy)
         await pilot.press("c", "enter")
         await settle(pilot)
         assert app.is_running and isinstance(app.screen, CrampDialog)

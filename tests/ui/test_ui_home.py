@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, OptionList
-from ui_helpers import build_app, digits, history, run_screen, screen_text, seed_history, settle
+from ui_helpers import build_app, digits, history, run_screen, screen_text, seed_history, settle, shows
 
 from coach.engine.clock import FakeClock
 from coach.ui.screens.history import HistoryScreen
@@ -131,8 +131,7 @@ async def test_a_adds_a_note_to_the_selected_session(clock: FakeClock, data_dir:
         await pilot.press("down", "a")  # the second newest: Sunday evening
         assert app.screen.query_one("#note-input", Input).has_focus
         await pilot.press(*"calf cramp at 3am", "enter")
-        await settle(pilot)
-        assert "calf cramp at 3am" in screen_text(app)
+        assert await shows(pilot, "calf cramp at 3am")
         assert not app.screen.query_one("#note-editor").has_class("-open")
     notes = {(r.day.isoformat(), r.slot): r.note for r in history(data_dir) if r.note}
     assert notes == {("2026-03-01", "evening"): "calf cramp at 3am"}
@@ -153,7 +152,7 @@ async def test_a_note_that_cannot_be_saved_is_reported_not_a_crash(
         def busy(*args: object, **kwargs: object) -> object:
             raise CoachError("the history is busy in another coach; try again in a moment")
 
-        monkeypatch.setattr(coach.store.store, "open_store", busy)
+        monkeypatch.setattr(coach.store.store.Store, "set_note", busy)
         await pilot.press("a", *"x", "enter")
         await settle(pilot)
         assert app.is_running and isinstance(app.screen, HistoryScreen)

@@ -82,6 +82,16 @@ async def settle(pilot: Pilot[None]) -> None:
             break
 
 
+async def shows(pilot: Pilot[None], text: str, rounds: int = 200) -> bool:
+    """Whether the screen comes to show `text` within `rounds` settled rounds: a reload a worker starts after an
+    edit may still be on its way under load, so wait for what the user would wait for, never for a fixed time."""
+    for _ in range(rounds):
+        await settle(pilot)
+        if text in screen_text(cast("CoachApp", pilot.app)):
+            return True
+    return False
+
+
 def digits(app: CoachApp) -> str:
     """The big countdown as the user reads it."""
     from coach.ui.widgets.countdown import BigCountdown

@@ -169,14 +169,8 @@ class CrampDialog(CurrentRow, ModalScreen["CrampEntry | None"]):
         self, *, leg: str, muscle: str, severity: int, trigger: str, note: str, cramp_at: datetime | None
     ) -> None:
         """Write the entry through the store's diary, which refuses a cramp in the future."""
-        from coach.store.store import open_store
-
-        context = self.coach.context
         try:
-            store = open_store(
-                context.data_dir, day_start_hour=context.settings.day_start_hour, clock=context.clock.wall
-            )
-            entry = store.diary.log(
+            entry = self.coach.context.history.diary.log(
                 leg=leg, muscle=muscle, severity=severity, trigger=trigger, note=note, cramp_at=cramp_at
             )
         except CoachError as error:  # in the future, a busy or damaged history: said, never a crash

@@ -95,7 +95,7 @@ class HistoryScreen(Screen[None]):
         self.coach.recordings.close_ended()
         context = self.coach.context
         try:
-            view = context.history_view(context.planned, context.clock.wall())
+            view = context.history.history_view(context.planned)
         except CoachError as error:
             self.app.call_from_thread(
                 self.notify, str(error), title="History", severity="error", timeout=20, markup=False
@@ -117,15 +117,10 @@ class HistoryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="history-insights")
     def load_insights(self) -> None:
         """Read the cramp diary's insights off the event loop (a few index ranges, whatever the history's size)."""
-        from coach.store.store import open_store
-
         self.coach.recordings.close_ended()
         context = self.coach.context
         try:
-            store = open_store(
-                context.data_dir, day_start_hour=context.settings.day_start_hour, clock=context.clock.wall
-            )
-            insights = store.diary.insights(context.planned)
+            insights = context.history.diary.insights(context.planned)
         except CoachError as error:
             self.app.call_from_thread(self.show_insights_problem, str(error))
             return
@@ -187,11 +182,8 @@ class HistoryScreen(Screen[None]):
 
     @work(thread=True, group="history-note")
     def save_note(self, session_id: str, note: str) -> None:
-        from coach.store.store import open_store
-
-        context = self.coach.context
         try:
-            open_store(context.data_dir, day_start_hour=context.settings.day_start_hour).set_note(session_id, note)
+            self.coach.context.history.set_note(session_id, note)
         except CoachError as error:  # busy or damaged history: say so; a note is never worth a crash
             self.app.call_from_thread(
                 self.notify, str(error), title="Note not saved", severity="error", timeout=20, markup=False

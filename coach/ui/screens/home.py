@@ -102,7 +102,7 @@ class HomeScreen(Screen[None]):
         self.coach.recordings.close_ended()
         context = self.coach.context
         try:
-            view = context.today_view(context.planned, context.clock.wall())
+            view = context.history.today_view(context.planned)
         except CoachError as error:
             self.app.call_from_thread(self.show_problem, str(error))
             return

@@ -1,0 +1,66 @@
+"""The written forms of what the history holds: JSON arrays and CSV tables, whole or streamed row by row.
+
+Shared by the export (coach/store/exchange.py) and the cramp diary (coach/store/cramps.py); imports neither.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol, TextIO
+
+
+class Exportable(Protocol):
+    """Anything the export writes: it knows its own JSON form."""
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
+def uuid_text(value: object) -> str:
+    """The canonical form of a UUID string, or "" when `value` is not one (an import problem to report)."""
+    try:
+        return str(uuid.UUID(value)) if isinstance(value, str) else ""
+    except ValueError:
+        return ""
+
+
+def json_array(items: Iterable[Exportable]) -> str:
+    """Sessions, rest days or cramps as the indented JSON array the export writes (and import reads)."""
+    return json.dumps([item.to_json() for item in items], indent=2, ensure_ascii=False) + "\n"
+
+
+def csv_table(items: Iterable[Exportable], fields: Sequence[str]) -> str:
+    """The same items as CSV: the JSON keys as columns, a header row, empty cells for missing values."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(fields)
+    for item in items:
+        data = item.to_json()
+        writer.writerow(["" if data.get(key) is None else data[key] for key in fields])
+    return buffer.getvalue()
+
+
+def write_json_array(items: Iterable[dict[str, Any]], out: TextIO) -> int:
+    """Write items as the indented JSON array `json_array` makes, one item at a time (a history of any size
+    in little memory); returns how many were written."""
+    count = 0
+    for item in items:
+        out.write("[\n  " if count == 0 else ",\n  ")
+        out.write(json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n  "))
+        count += 1
+    out.write("[]\n" if count == 0 else "\n]\n")
+    return count
+
+
+def write_csv(items: Iterable[dict[str, Any]], fields: Sequence[str], out: TextIO) -> int:
+    """Write items as `csv_table` makes them, one row at a time; returns how many were written."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(fields)
+    count = 0
+    for data in items:
+        writer.writerow(["" if data.get(key) is None else data[key] for key in fields])
+        count += 1
+    return count
