@@ -107,6 +107,8 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
         LC_ALL="C.UTF-8",
     )
     env.pop("TMUX", None)  # never talk to a tmux the tests run inside
+    for name in ("COLUMNS", "LINES"):  # set in pytest-xdist workers (80x24): Textual would take them over the pane's
+        env.pop(name, None)
     made = Terminal(tmp_path, env)
     yield made
     made.close()

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from coach.engine.recording import Checkpoint, SessionStart, Status
-from coach.store.store import open_recorder
-from coach.store.store import open_store
+from coach.store.store import open_recorder, open_store
 
 TZ = timezone(timedelta(hours=1))
 STARTED = datetime(2026, 3, 2, 22, 15, tzinfo=TZ)

@@ -19,6 +19,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Center, Vertical, VerticalGroup
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -322,6 +323,7 @@ class RunScreen(Screen[Outcome]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._fit(self.app.size)  # from the first frame: a Resize may come late under load
         self.app.app_suspend_signal.subscribe(self, self._on_app_suspend)
         self._apply(self._opening)
 
@@ -421,9 +423,13 @@ class RunScreen(Screen[Outcome]):
         self._box.set_class(bool(reminder), "-reminder")
 
     def on_resize(self, event: events.Resize) -> None:
-        self.set_class(event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT, "-tiny")
-        self.set_class(event.size.height < SMALL_HEIGHT, "-small")
-        self.footer_width = event.size.width
+        self._fit(event.size)
+
+    def _fit(self, size: Size) -> None:
+        """The classes of the window's size: tiny (too small to run), small (under 20 lines: the details go)."""
+        self.set_class(size.width < MIN_WIDTH or size.height < MIN_HEIGHT, "-tiny")
+        self.set_class(size.height < SMALL_HEIGHT, "-small")
+        self.footer_width = size.width
 
     # -- keys -------------------------------------------------------------------------------------------------
 
