@@ -205,7 +205,7 @@ class CoachApp(App[object]):
             done = format_duration(outcome.active_seconds)
             self.notify(f"{done} saved as {outcome.status}.", title=f"Session {outcome.ending}", timeout=6)
 
-    @work(thread=True, exclusive=False, group="history", name="close recorder", exit_on_error=False)
+    @work(thread=True, exclusive=False, group="recorders", name="close recorder", exit_on_error=False)
     def _close_ended_recorders(self) -> bool:
         return self.recordings.close_ended()
 
