@@ -30,6 +30,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "coach.cli.why_cmd",
     "coach.cli.cramp_cmd",
     "coach.cli.insights_cmd",
+    "coach.cli.sync_cmd",
+    "coach.cli.remind_cmd",
+    "coach.cli.serve_cmd",
 )
 
 

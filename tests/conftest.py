@@ -16,12 +16,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True)
 def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point coach's config and data folders (and the XDG ones behind them) at a fresh temporary folder."""
+    """Point coach's config, data and cache folders (and the XDG ones behind them) at a fresh temporary folder."""
     home = tmp_path_factory.mktemp("home")
     for name in ("config", "data", "xdg-config", "xdg-data", "xdg-state", "xdg-cache"):
         (home / name).mkdir()
     monkeypatch.setenv("COACH_CONFIG_DIR", str(home / "config"))
     monkeypatch.setenv("COACH_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("COACH_CACHE_DIR", str(home / "cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "xdg-state"))

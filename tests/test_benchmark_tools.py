@@ -1,4 +1,5 @@
-"""The benchmark suite's pure logic: percentiles, ratios, the table and the shown-second analysis. No timing here."""
+"""The benchmark suite's pure logic: percentiles, ratios, the table, the screens read for their moments and the
+shown-second analysis. No timing here: benchmarks are not tests."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
+from benchkit.screens import Snapshot, complete, first_showing, landing, plain  # noqa: E402
 from benchkit.stats import (  # noqa: E402
     Row,
     fmt_mib,
@@ -20,7 +22,15 @@ from benchkit.stats import (  # noqa: E402
     ratio,
     render_table,
 )
-from benchkit.trace import analyse, parse_shown_seconds, parse_trace  # noqa: E402
+from benchkit.trace import (  # noqa: E402
+    AFTER_PAUSE,
+    AFTER_STALL,
+    BUSY,
+    QUIET,
+    analyse,
+    parse_shown_seconds,
+    parse_trace,
+)
 
 
 def trace(*events: tuple[float, str]) -> list[tuple[float, str]]:
@@ -141,3 +151,99 @@ def test_trace_without_a_countdown_is_refused() -> None:
         analyse(trace((1.0, "Get ready"), (2.0, "0:10")))
     with pytest.raises(ValueError):
         analyse(trace((1.0, "@start"), (1.0, "0:10")))  # a first value, but no second boundary yet
+
+
+# -- screens: what the terminal showed, read for the moments that count ------------------------------------------
+
+
+def shot(time: float, screen: str) -> Snapshot:
+    return Snapshot(time, screen)
+
+
+def test_plain_text_drops_colours_titles_and_modes() -> None:
+    screen = "\x1b[38;5;253;48;5;233mGet ready\x1b[0m \x1b]2;title\x07\x1b[?25lok\x1b(B"
+    assert plain(screen) == "Get ready ok"
+
+
+def test_complete_is_the_last_change_of_a_screen_that_shows_every_marker() -> None:
+    shots = [
+        shot(0.30, "Today"),
+        shot(0.32, "Today\n ^p palette"),
+        shot(0.45, "Today · Monday\nWhole day 3\n h History"),
+        shot(0.47, "Today · Monday\nWhole day 3\n h History"),  # a write that changed nothing
+    ]
+    result = complete(shots, ("Today ·", "Whole day", "History"))
+    assert result.complete == 0.45
+    assert first_showing(shots, "Today") == 0.30
+    assert first_showing(shots, "Tomorrow") is None
+
+
+def test_a_change_of_style_alone_is_a_change() -> None:
+    shots = [shot(0.3, "\x1b[1mToday\x1b[0m History"), shot(0.5, "\x1b[7mToday\x1b[0m History")]
+    assert complete(shots, ("Today", "History")).complete == 0.5
+
+
+def test_a_screen_without_its_markers_is_never_complete() -> None:
+    result = complete([shot(0.3, "Today\n …")], ("Today ·", "Whole day"))
+    assert result.complete is None
+    assert result.missing == ("Today ·", "Whole day")
+    assert complete([], ("Today",)).complete is None
+
+
+def test_a_change_lands_with_the_first_frame_after_the_decision_that_changes_the_screen() -> None:
+    shots = [shot(1.000, "14:59"), shot(1.990, "14:59 bar"), shot(2.004, "14:59 bar"), shot(2.006, "14:58 bar")]
+    assert landing(shots, 2.001) == 2.006  # the write at 2.004 changed nothing on the screen
+    assert landing(shots, 1.5) == 1.990  # the first change after the decision
+    assert landing(shots, 2.1) is None  # never reached the terminal
+
+
+# -- the shown second: conditions, the harness's own marks, frames that land --------------------------------------
+
+
+def test_each_second_is_put_in_its_condition() -> None:
+    events = trace(
+        (0.0, "@start"),
+        (0.0, "0:20"),
+        (1.0, "0:19"),
+        (1.5, "@pause"),
+        (2.5, "@resume"),
+        (3.0, "0:18"),  # the first after a resume
+        (4.0, "0:17"),
+        (7.6, "0:14"),  # the first after the stall from 4.2 to 7.6
+        (8.0, "0:13"),
+        (9.0, "0:12"),  # due while the cores were busy
+        (10.0, "0:11"),
+    )
+    analysis = analyse(events, blackouts=[(4.2, 7.6)], busy=[(8.5, 9.5)])
+    conditions = [c.condition for c in analysis.second_changes()]
+    assert conditions == [QUIET, AFTER_PAUSE, QUIET, AFTER_STALL, QUIET, BUSY, QUIET]
+    assert analysis.errors_in(AFTER_STALL) == [0.0]
+    assert analysis.wrong == []
+
+
+def test_the_harness_marks_replace_the_programs_own() -> None:
+    # The program wrote @start 15 ms after it began counting (it recorded the session first): by its own word its
+    # seconds are 15 ms early; by the key the harness typed at 0.0 they are on time.
+    events = trace((0.015, "@start"), (0.016, "0:10"), (1.0, "0:09"), (2.0, "0:08"))
+    assert [round(e * 1000) for e in analyse(events).errors] == [-15, -15]
+    ours = analyse(events, marks=[(0.0, "@start")])
+    assert [round(e * 1000) for e in ours.errors] == [0, 0]
+
+
+def test_a_change_counts_from_when_it_reached_the_terminal() -> None:
+    events = trace((0.0, "@start"), (0.001, "0:10"), (1.002, "0:09"), (2.001, "0:08"))
+    frames = {0.001: 0.004, 1.002: 1.009, 2.001: None}  # the last one never reached the screen
+    analysis = analyse(events, landed=frames.get)
+    changes = analysis.second_changes()
+    assert round(changes[0].error * 1000) == 9
+    assert changes[0].decided == 1.002
+    assert not changes[1].shown
+    assert analysis.wrong == [changes[1]]
+    assert analysis.p99_abs_error == float("inf")
+
+
+def test_a_second_skipped_while_running_is_wrong_but_not_across_a_stall() -> None:
+    events = trace((0.0, "@start"), (0.0, "0:10"), (1.0, "0:09"), (3.0, "0:07"), (5.6, "0:05"), (6.0, "0:04"))
+    analysis = analyse(events, blackouts=[(3.5, 5.6)])
+    assert [c.text for c in analysis.wrong] == ["0:07"]
+    assert analysis.end_error_seconds == 0

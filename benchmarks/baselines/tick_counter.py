@@ -5,21 +5,20 @@ It waits on "Get ready" until Enter, then counts down from 15:00 by taking one s
 `time.sleep` (a stall). Textual's timers skip the ticks they missed while the loop was blocked, so after the stall the
 display is 2 s behind the truth for good.
 
-With COACH_BENCH_TRACE=PATH it writes the trace that benchmarks/second_accuracy.py reads (the same hook coach's run
-screen offers): `<time.monotonic()>\t<shown text>` on each change of the shown time, and the marks @start, @pause,
-@resume, @stall-begin and @stall-end.
+With COACH_BENCH_TRACE=PATH it writes the trace that benchmarks/second_accuracy.py reads (trace_hook.py). It is the
+contrast that shows the benchmark catches a wrong second: after a stall it ends whole seconds behind.
 
 Run: python benchmarks/baselines/tick_counter.py   (q or Ctrl+Q quits)
 """
 
 from __future__ import annotations
 
-import os
 import time
 
 from textual.app import App, ComposeResult
 from textual.timer import Timer
 from textual.widgets import Digits, Static
+from trace_hook import Trace
 
 MARKER = "Get ready"
 START_SECONDS = 15 * 60
@@ -28,18 +27,6 @@ START_SECONDS = 15 * 60
 def fmt(seconds: int) -> str:
     minutes, secs = divmod(max(seconds, 0), 60)
     return f"{minutes}:{secs:02d}"
-
-
-class Trace:
-    """Appends `<monotonic>\t<text>` lines to the file named by COACH_BENCH_TRACE; does nothing without it."""
-
-    def __init__(self) -> None:
-        path = os.environ.get("COACH_BENCH_TRACE")
-        self._file = open(path, "a", buffering=1, encoding="utf-8") if path else None  # noqa: SIM115
-
-    def write(self, text: str) -> None:
-        if self._file is not None:
-            self._file.write(f"{time.monotonic():.6f}\t{text}\n")
 
 
 class Countdown(App[None]):

@@ -16,9 +16,14 @@ BASELINES = BENCH_DIR / "baselines"
 VENV = BENCH_DIR / ".venv"
 
 HOME_MARKER = "Today"
-"""coach's home screen shows a "Today" heading."""
+"""coach's home screen shows a "Today" heading in its first frame."""
+HOME_COMPLETE = ("Today ·", "Whole day", "History")
+"""The complete home screen: the heading with the date and the plan (written once the plan is read), the streaks
+(their last line), and the footer (its History key). The first is also the first-frame marker's full form."""
 RUN_MARKER = "Get ready"
-"""The first step of `coach run toe-exercises`."""
+"""The first step of `coach run toe-exercises` (it waits for Enter: the screen settles)."""
+RUN_COMPLETE = ("Get ready", "Ready")
+"""The run screen settled: the step and the footer (its Ready key)."""
 SOAK_MARKER = "Prepare the water"
 """The first step of `coach run foot-soak`; Enter moves on to the 15-minute soak countdown."""
 
@@ -31,29 +36,37 @@ class Program:
     argv: tuple[str, ...]
     marker: str
     env: dict[str, str] = field(default_factory=dict)
+    complete: tuple[str, ...] = ()
+    """What its complete screen shows, every one of them (the first frame shows `marker`)."""
 
 
-def baseline(script: str, marker: str) -> Program:
-    return Program(script.removesuffix(".py"), (sys.executable, str(BASELINES / script)), marker)
+def baseline(script: str, marker: str, complete: tuple[str, ...] = ()) -> Program:
+    return Program(script.removesuffix(".py"), (sys.executable, str(BASELINES / script)), marker, complete=complete)
 
 
-BARE_HELLO = baseline("bare_hello.py", "Hello from a bare Textual app")
+BARE_FOOTER = baseline("bare_footer.py", "Hello from a bare Textual app", ("Hello from a bare Textual app", "History"))
 BARE_CLOCK = baseline("bare_clock.py", "Bare clock")
 TICK_COUNTER = baseline("tick_counter.py", "Get ready")
-MONOTONIC_COUNTDOWN = baseline("monotonic_countdown.py", "Get ready")
+BARE_COUNTDOWN = baseline("bare_countdown.py", "Get ready")
 
 
 def coach_env(workdir: Path) -> dict[str, str]:
-    """An isolated data and config folder, and this checkout first on the import path."""
+    """Isolated data, config and cache folders, and this checkout first on the import path."""
     data, config = workdir / "data", workdir / "config"
     data.mkdir(parents=True, exist_ok=True)
     config.mkdir(parents=True, exist_ok=True)
-    return {"COACH_DATA_DIR": str(data), "COACH_CONFIG_DIR": str(config), "PYTHONPATH": str(REPO)}
+    cache = workdir / "cache"
+    return {
+        "COACH_DATA_DIR": str(data),
+        "COACH_CONFIG_DIR": str(config),
+        "COACH_CACHE_DIR": str(cache),
+        "PYTHONPATH": str(REPO),
+    }
 
 
-def coach(label: str, args: tuple[str, ...], marker: str, workdir: Path) -> Program:
+def coach(label: str, args: tuple[str, ...], marker: str, workdir: Path, complete: tuple[str, ...] = ()) -> Program:
     """coach from this checkout (`python -m coach`, the same code the console script runs)."""
-    return Program(label, (sys.executable, "-m", "coach", *args), marker, coach_env(workdir))
+    return Program(label, (sys.executable, "-m", "coach", *args), marker, coach_env(workdir), complete)
 
 
 def terminal_env(extra: dict[str, str] | None = None) -> dict[str, str]:

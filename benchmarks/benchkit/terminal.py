@@ -1,28 +1,43 @@
-"""Programs in a real terminal: a private tmux server driven through one control-mode client, and /proc figures.
+"""Programs in a real terminal: a private tmux server watched through one control-mode client, and /proc figures.
 
-Every command goes through a single `tmux -C` client, so polling the screen every few milliseconds costs a line on a
-pipe instead of a new process per poll (which would steal CPU from the program being timed on a 2-core machine).
+Every program runs in a window of one tmux session, `bench`, to which a single `tmux -C` client is attached. tmux
+tells a control client about every write a program in its session makes (`%output %PANE DATA`) as soon as it has
+read it from the program's terminal, so a reader thread here timestamps each write within about a millisecond, and
+the screen is captured once after each burst of writes instead of being polled (a poll would steal CPU from the
+program being timed on a 2-core machine). Commands and screen captures go through the same client: a line on a pipe
+each, not a new process.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import shlex
 import signal
 import subprocess
+import sys
 import tempfile
+import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchkit.screens import Snapshot, plain
+
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 WIDTH, HEIGHT = 80, 24
+SESSION = "bench"
+BURST_GAP = 0.002
+"""Writes closer together than this are one burst (one frame, which tmux may read in several pieces)."""
+OBSERVER_NICE = -10
+"""The reader thread and the tmux server run at this priority when allowed (root): the observer must not be what
+is late when the programs under test share two busy cores."""
 
 
 class TmuxError(RuntimeError):
-    """tmux refused a command."""
+    """tmux refused a command, or the control client ended."""
 
 
 def _quote(arg: str) -> str:
@@ -31,8 +46,17 @@ def _quote(arg: str) -> str:
     return f"'{arg}'"
 
 
+def raise_priority(tid: int | None = None) -> bool:
+    """Give a thread (this one by default) or process the observer's priority; False when not allowed."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, tid if tid is not None else threading.get_native_id(), OBSERVER_NICE)
+    except (PermissionError, OSError):
+        return False
+    return True
+
+
 class Tmux:
-    """A private tmux server (its own socket) with a control-mode client attached to an idle `harness` session."""
+    """A private tmux server (its own socket) with a control-mode client attached to the `bench` session."""
 
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
@@ -41,67 +65,99 @@ class Tmux:
         env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
         env["LC_ALL"] = "C.UTF-8"
         self._env = env
-        base = ["tmux", "-L", self.socket, "-f", "/dev/null"]
+        self._base = ["tmux", "-L", self.socket, "-f", "/dev/null"]
         subprocess.run(
-            [*base, "new-session", "-d", "-s", "harness", "-x", str(WIDTH), "-y", str(HEIGHT), "sleep 86400"],
+            [*self._base, "new-session", "-d", "-s", SESSION, "-x", str(WIDTH), "-y", str(HEIGHT), "sleep 86400"],
             check=True,
             env=env,
         )
         self._client = subprocess.Popen(
-            [*base, "-C", "attach-session", "-t", "harness"],
+            [*self._base, "-C", "attach-session", "-t", SESSION],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             env=env,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            bufsize=1,
         )
+        self._lock = threading.Lock()
+        self._replies: queue.Queue[list[str] | TmuxError] = queue.Queue()
+        self._writes: dict[str, list[float]] = {}
+        self.wrote = threading.Condition()
+        """Notified on every write of any program (the times are in `writes(pane)`)."""
+        self._reader = threading.Thread(target=self._read, name="tmux-control-reader", daemon=True)
+        self._reader.start()
         token = "coachbench-ready"
         self._send(f"display-message -p {token}")
-        while True:  # skip the attach's own reply and any notifications until our token comes back
-            if token in self._read_block():
+        while True:  # skip the attach's own reply until our token comes back
+            if token in "".join(self._reply()):
                 break
         self.command("set-option", "-g", "default-terminal", "xterm-256color")
         self.command("set-option", "-g", "history-limit", "0")
         self.command("set-option", "-g", "remain-on-exit", "on")  # keep what a program printed when it failed
+        server = self.command("display-message", "-p", "#{pid}")
+        self.observer_raised = raise_priority(int(server[0])) if server and server[0].isdigit() else False
+
+    # -- the control client -----------------------------------------------------------------------------------
+
+    def _read(self) -> None:
+        """Timestamp each program write; hand each command's reply block to `_reply`."""
+        raise_priority()
+        stdout = self._client.stdout
+        assert stdout is not None
+        block: list[str] | None = None
+        tag: list[bytes] = []
+        for raw in iter(stdout.readline, b""):
+            now = time.monotonic()
+            if block is not None:
+                if raw.startswith((b"%end ", b"%error ")) and raw.split(b" ")[1:3] == tag:
+                    text = "\n".join(block)
+                    self._replies.put(block if raw.startswith(b"%end ") else TmuxError(text or raw.decode()))
+                    block = None
+                else:
+                    block.append(raw.rstrip(b"\n").decode("utf-8", errors="replace"))
+                continue
+            if raw.startswith(b"%output "):
+                pane = raw.split(b" ", 2)[1].decode()
+                with self.wrote:
+                    self._writes.setdefault(pane, []).append(now)
+                    self.wrote.notify_all()
+            elif raw.startswith(b"%begin "):
+                block, tag = [], raw.split(b" ")[1:3]
+        self._replies.put(TmuxError("the tmux control client ended"))
 
     def _send(self, line: str) -> None:
         assert self._client.stdin is not None
-        self._client.stdin.write(line + "\n")
+        self._client.stdin.write(line.encode() + b"\n")
         self._client.stdin.flush()
 
-    def _read_block(self) -> list[str]:
-        assert self._client.stdout is not None
-        out: list[str] = []
-        inside = False
-        while True:
-            line = self._client.stdout.readline()
-            if not line:
-                raise TmuxError("the tmux control client ended")
-            line = line.rstrip("\n")
-            if not inside:
-                inside = line.startswith("%begin ")
-                continue
-            if line.startswith("%end ") or line.startswith("%error "):
-                if line.startswith("%error "):
-                    raise TmuxError("\n".join(out) or line)
-                return out
-            out.append(line)
+    def _reply(self, timeout: float = 30.0) -> list[str]:
+        try:
+            reply = self._replies.get(timeout=timeout)
+        except queue.Empty:
+            raise TmuxError(f"tmux did not answer within {timeout:.0f} s") from None
+        if isinstance(reply, TmuxError):
+            raise reply
+        return reply
 
     def command(self, *args: str) -> list[str]:
         """Run one tmux command through the control client and return its output lines."""
-        self._send(" ".join(_quote(a) for a in args))
-        return self._read_block()
+        with self._lock:
+            self._send(" ".join(_quote(a) for a in args))
+            return self._reply()
 
-    def capture(self, target: str, join: bool = False) -> str:
-        """The visible text of a session's pane; `join` undoes the terminal's wrapping of long lines."""
-        flags = "-pJ" if join else "-p"
-        return "\n".join(self.command("capture-pane", flags, "-t", f"={target}:"))
+    def writes(self, pane: str) -> list[float]:
+        """When each write of a pane's program reached tmux (a copy)."""
+        with self.wrote:
+            return list(self._writes.get(pane, ()))
+
+    def capture(self, pane: str, escapes: bool = False, join: bool = False) -> str:
+        """The visible screen of a pane; `escapes` keeps colours and styles, `join` undoes the wrapping of lines."""
+        flags = "-p" + ("e" if escapes else "") + ("J" if join else "")
+        return "\n".join(self.command("capture-pane", flags, "-t", pane))
+
+    # -- programs ---------------------------------------------------------------------------------------------
 
     def launch(self, name: str, argv: Sequence[str], env: Mapping[str, str]) -> Launched:
-        """Start `argv` in a new detached 80x24 session; the returned spawn time is taken just before tmux is asked."""
+        """Start `argv` in a new 80x24 window; the spawn time is taken just before tmux is asked."""
         self._launches += 1
         pidfile = self.workdir / f"{name}-{self._launches}.pid"
         script = self.workdir / f"{name}-{self._launches}.sh"
@@ -113,8 +169,10 @@ class Tmux:
         )
         script.chmod(0o755)
         spawned = time.monotonic()
-        self.command("new-session", "-d", "-s", name, "-x", str(WIDTH), "-y", str(HEIGHT), f"exec {script}")
-        return Launched(self, name, pidfile, spawned, tuple(argv), dict(env))
+        reply = self.command(
+            "new-window", "-d", "-P", "-F", "#{pane_id}", "-t", f"{SESSION}:", "-n", name, f"exec {script}"
+        )
+        return Launched(self, name, reply[0].strip(), pidfile, spawned, tuple(argv), dict(env))
 
     def close(self) -> None:
         """Stop the control client and the private server."""
@@ -128,15 +186,69 @@ class Tmux:
             self._client.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self._client.kill()
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, env=self._env)
+        subprocess.run([*self._base, "kill-server"], capture_output=True, env=self._env)
+
+
+class Watcher:
+    """Captures the screens of some panes after each burst of writes, on a thread of its own, until stopped.
+
+    Each snapshot carries the time of the last write before the capture: the moment tmux had what it shows."""
+
+    def __init__(self, tmux: Tmux, panes: Sequence[str], gap: float = BURST_GAP) -> None:
+        self.tmux = tmux
+        self.gap = gap
+        self.snapshots: dict[str, list[Snapshot]] = {pane: [] for pane in panes}
+        self._seen = dict.fromkeys(panes, 0)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="screen-watcher", daemon=True)
+        self._thread.start()
+
+    def _counts(self) -> dict[str, int]:
+        with self.tmux.wrote:
+            return {pane: len(self.tmux._writes.get(pane, ())) for pane in self._seen}
+
+    def _run(self) -> None:
+        raise_priority()
+        while not self._stop.is_set():
+            with self.tmux.wrote:
+                if self._counts() == self._seen:
+                    self.tmux.wrote.wait(timeout=0.05)
+            counts = self._counts()
+            if counts == self._seen:
+                continue
+            while True:  # let the burst end: a frame may reach tmux in several reads
+                time.sleep(self.gap)
+                later = self._counts()
+                if later == counts:
+                    break
+                counts = later
+            for pane, count in counts.items():
+                if count == self._seen[pane]:
+                    continue
+                try:
+                    text = self.tmux.capture(pane, escapes=True)
+                except TmuxError:
+                    continue  # the pane has gone
+                writes = self.tmux.writes(pane)
+                self.snapshots[pane].append(Snapshot(writes[-1], text, len(writes)))
+                self._seen[pane] = len(writes)
+
+    def latest(self, pane: str) -> Snapshot | None:
+        shots = self.snapshots[pane]
+        return shots[-1] if shots else None
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
 
 
 @dataclass
 class Launched:
-    """A program running in its own tmux session."""
+    """A program running in its own tmux window."""
 
     tmux: Tmux
     name: str
+    pane: str
     pidfile: Path
     spawned: float
     argv: tuple[str, ...] = ()
@@ -161,25 +273,53 @@ class Launched:
         return self._pid
 
     def screen(self) -> str:
-        return self.tmux.capture(self.name)
+        return self.tmux.capture(self.pane)
 
-    def wait_for(self, marker: str, timeout: float, poll: float = 0.003) -> float | None:
-        """Poll the screen until `marker` shows (any text if it is empty).
+    def writes(self) -> list[float]:
+        return self.tmux.writes(self.pane)
 
-        Returns the monotonic time it was first seen, or None on time-out or when the program ended first (then
-        `last_screen` holds what it left on the screen).
+    def wait_for(self, marker: str, timeout: float) -> float | None:
+        """Wait until `marker` shows (any text if it is empty), capturing the screen after each write.
+
+        Returns the time of the write after which it showed, or None on time-out or when the program ended first
+        (then `last_screen` holds what it left on the screen).
         """
         deadline = time.monotonic() + timeout
         while True:
+            writes = self.writes()
             text = self.screen()
-            now = time.monotonic()
             if (marker in text) if marker else text.strip():
-                return now
-            if now > deadline or self.ended():
+                return writes[-1] if writes else time.monotonic()
+            if time.monotonic() > deadline or self.ended():
                 time.sleep(0.2)  # tmux reads the pty on its own time: let it take in the last words
-                self.last_screen = self.tmux.capture(self.name, join=True)
+                self.last_screen = self.tmux.capture(self.pane, join=True)
                 return None
-            time.sleep(poll)
+            with self.tmux.wrote:
+                if len(self.tmux._writes.get(self.pane, ())) == len(writes):
+                    self.tmux.wrote.wait(timeout=0.05)
+
+    def settle(
+        self, done: Callable[[Sequence[Snapshot]], bool], quiet: float, timeout: float
+    ) -> tuple[list[Snapshot], bool]:
+        """Snapshots after each burst of writes until `done(snapshots)` holds and nothing was written for `quiet`
+        seconds; (the snapshots, whether it settled before `timeout`)."""
+        watcher = Watcher(self.tmux, [self.pane])
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                time.sleep(0.01)
+                shots = list(watcher.snapshots[self.pane])
+                writes = self.writes()
+                now = time.monotonic()
+                if shots and writes and shots[-1].writes == len(writes) and now - writes[-1] >= quiet and done(shots):
+                    return shots, True
+                if now > deadline or self.ended():
+                    if self.ended():
+                        time.sleep(0.2)
+                        self.last_screen = self.tmux.capture(self.pane, join=True)
+                    return shots, False
+        finally:
+            watcher.stop()
 
     def ended(self) -> bool:
         """Whether the launcher shell (and so the program) has finished."""
@@ -188,7 +328,7 @@ class Launched:
 
     def why_ended(self) -> str:
         """The last non-blank line the program left on the screen, for a 'not available yet' reason."""
-        lines = [line.strip() for line in self.last_screen.splitlines() if line.strip()]
+        lines = [line.strip() for line in plain(self.last_screen).splitlines() if line.strip()]
         lines = [line for line in lines if not line.startswith("Pane is dead")]
         if not lines:
             # tmux may wipe the screen of a dead pane (a program that had switched to the alternate screen): run it
@@ -211,10 +351,10 @@ class Launched:
 
     def keys(self, *keys: str) -> None:
         """Type keys (tmux key names: Enter, Space, q)."""
-        self.tmux.command("send-keys", "-t", f"={self.name}:", *keys)
+        self.tmux.command("send-keys", "-t", self.pane, *keys)
 
     def stop(self, timeout: float = 3.0) -> None:
-        """End the session and make sure the program has exited before the next measurement starts."""
+        """Close the window and make sure the program has exited before the next measurement starts."""
         pid = self._pid
         if pid is None and not self.ended():
             try:
@@ -222,7 +362,7 @@ class Launched:
             except TmuxError:
                 pid = None
         with contextlib.suppress(TmuxError):
-            self.tmux.command("kill-session", "-t", f"={self.name}")
+            self.tmux.command("kill-pane", "-t", self.pane)
         if pid is None:
             return
         deadline = time.monotonic() + timeout
@@ -232,6 +372,27 @@ class Launched:
                     os.kill(pid, signal.SIGKILL)
                 break
             time.sleep(0.01)
+
+
+class BusyCores:
+    """One busy-loop process per core, at normal priority, for as long as the context lasts."""
+
+    def __init__(self, cores: int | None = None) -> None:
+        self.cores = cores or os.cpu_count() or 2
+        self._procs: list[subprocess.Popen[bytes]] = []
+        self.began = self.ended = 0.0
+
+    def __enter__(self) -> BusyCores:
+        self._procs = [subprocess.Popen([sys.executable, "-S", "-c", "while True: pass"]) for _ in range(self.cores)]
+        self.began = time.monotonic()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.ended = time.monotonic()
+        for proc in self._procs:
+            proc.kill()
+        for proc in self._procs:
+            proc.wait()
 
 
 def _read_int(path: Path) -> int | None:

@@ -9,20 +9,31 @@ as the screen shows it (`14:59`, `0:09`, `9`; the first `H:MM:SS`, `M:SS` or `S`
   harness knows the stalls that it causes with SIGSTOP and passes them as `blackouts`).
 
 The truth is derived from the marks only: after `@start` with initial value D, the true remaining time is D minus
-the running time since `@start` (pauses excluded). A countdown that shows whole seconds should change to value v at
-the moment the running time reaches D - v. The error of a change is (when it happened) - (that boundary): positive is
-late, negative early. A boundary that fell while the event loop could not run (a stall, or `grace` seconds before
-one) is due at the end of the stall instead: no program can draw while it is frozen, but it must be right as soon
-as it runs again. The first value of a countdown is not a second boundary but the drawing of a new step: its delay
-after `@start` is reported apart (`start_latencies`) and left out of the errors.
+the running time since `@start` (pauses excluded). The harness may give marks of its own, taken when it typed the
+keys, in place of the program's: then the truth rests on nothing the program says. A countdown that shows whole
+seconds should change to value v at the moment the running time reaches D - v. The error of a change is (when it
+happened) - (that boundary): positive is late, negative early. A boundary that fell while the event loop could not
+run (a stall, or `grace` seconds before one) is due at the end of the stall instead: no program can draw while it is
+frozen, but it must be right as soon as it runs again. The first value of a countdown is not a second boundary but
+the drawing of a new step: its delay after `@start` is reported apart (`start_latencies`) and left out of the
+errors.
+
+When the screen is watched as well (`landed`: the time each decided change reached the terminal, see
+benchkit/screens.py), a change counts from when it reached the terminal, not from when the program decided on it:
+the trace says which value and from when, the terminal says when a user could see it.
+
+Each second boundary is put in one condition, for a p99 of its own: `after-stall` (the first change after a stall
+ended), `after-pause` (the first change after a resume), `busy` (due while other processes kept every core busy),
+else `quiet`.
 
 Pure logic: no timing, no I/O except `read_trace`.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,20 +79,33 @@ def read_trace(path: Path) -> list[Event]:
         return []
 
 
+QUIET, AFTER_PAUSE, AFTER_STALL, BUSY = "quiet", "after-pause", "after-stall", "busy"
+CONDITIONS = (QUIET, AFTER_STALL, AFTER_PAUSE, BUSY)
+
+
 @dataclass(frozen=True)
 class Change:
-    """One change of the shown value: when it happened and when it was due."""
+    """One change of the shown value: when it was shown, when the program decided on it, and when it was due."""
 
     time: float
+    """When it was shown: when it reached the terminal if that was watched, else when the program decided on it;
+    inf if it never reached the terminal."""
     text: str
     value: int
     due: float
     initial: bool = False
+    decided: float | None = None
+    """When the program decided on it (its trace); None when that is `time`."""
+    condition: str = QUIET
 
     @property
     def error(self) -> float:
-        """Seconds late (positive) or early (negative)."""
+        """Seconds late (positive) or early (negative); inf if it never reached the screen."""
         return self.time - self.due
+
+    @property
+    def shown(self) -> bool:
+        return not math.isinf(self.time)
 
 
 @dataclass
@@ -119,10 +143,17 @@ class Analysis:
     changes: list[Change]
     blackouts: list[Interval]
 
+    def second_changes(self, condition: str | None = None) -> list[Change]:
+        """The changes at a second boundary (not the first value of each countdown), in one condition if given."""
+        return [c for c in self.changes if not c.initial and (condition is None or c.condition == condition)]
+
     @property
     def errors(self) -> list[float]:
         """The error of every change at a second boundary (not the first value of each countdown)."""
-        return [change.error for change in self.changes if not change.initial]
+        return [change.error for change in self.second_changes()]
+
+    def errors_in(self, condition: str) -> list[float]:
+        return [change.error for change in self.second_changes(condition)]
 
     @property
     def start_latencies(self) -> list[float]:
@@ -137,20 +168,49 @@ class Analysis:
     @property
     def end_error_seconds(self) -> int:
         """How many whole seconds the display is off at the end (the last change's error, rounded)."""
-        return round(self.errors[-1])
+        last = self.errors[-1]
+        return round(last) if math.isfinite(last) else 999
+
+    @property
+    def wrong(self) -> list[Change]:
+        """Changes a user would call wrong: off by half a second or more, never shown, or a second skipped while
+        the program could run (a stall may skip seconds: nothing can draw while frozen)."""
+        bad = []
+        previous: Change | None = None
+        for change in self.changes:
+            if change.initial:
+                previous = change
+                continue
+            skipped = previous is not None and previous.value - change.value > 1 and change.condition != AFTER_STALL
+            if skipped or not abs(change.error) < 0.5:
+                bad.append(change)
+            previous = change
+        return bad
 
 
 def analyse(
-    events: Sequence[Event], blackouts: Iterable[Interval] = (), grace: float = 0.02, until: float | None = None
+    events: Sequence[Event],
+    blackouts: Iterable[Interval] = (),
+    grace: float = 0.02,
+    until: float | None = None,
+    landed: Callable[[float], float | None] | None = None,
+    busy: Iterable[Interval] = (),
+    marks: Iterable[Event] | None = None,
 ) -> Analysis:
     """Match every change of the shown value to its true boundary; raises ValueError if the trace has no change.
 
     Events after `until` (when the harness began to close the program) are left out: what a program shows while it
-    is being shut down is no countdown.
+    is being shut down is no countdown. `landed(t)` says when a change decided at t reached the terminal (None:
+    never); `busy` are the intervals when every core was kept busy. `marks` (@start, @pause, @resume) replace the
+    program's own: the harness's, taken when it typed the key, make the truth independent of the program.
     """
     if until is not None:
         events = [event for event in events if event[0] <= until]
+    if marks is not None:
+        ours = {"@start", "@pause", "@resume"}
+        events = sorted([e for e in events if e[1] not in ours] + list(marks), key=lambda event: event[0])
     stalls = list(blackouts)
+    loaded = list(busy)
     open_stall: float | None = None
     for stamp, text in events:
         if text == "@stall-begin":
@@ -167,6 +227,8 @@ def analyse(
 
     changes: list[Change] = []
     segment: _Segment | None = None
+    resumed = False
+    previous = -math.inf
     for stamp, text in events:
         if text == "@start":
             segment = _Segment(start=stamp, running=[[stamp, None]])
@@ -180,6 +242,7 @@ def analyse(
         if text == "@resume":
             if not segment.running or segment.running[-1][1] is not None:
                 segment.running.append([stamp, None])
+            resumed = True
             continue
         if text.startswith("@"):
             continue
@@ -190,7 +253,31 @@ def analyse(
         if segment.initial is None:
             segment.initial = value
         boundary = segment.reached_at(segment.initial - value, stamp)
-        changes.append(Change(stamp, text, value, due_after_stalls(boundary), initial))
+        due = due_after_stalls(boundary)
+        if initial:
+            condition = QUIET
+        elif any(previous < end <= stamp for _, end in stalls):
+            condition = AFTER_STALL
+        elif resumed:
+            condition = AFTER_PAUSE
+        elif any(begin <= due <= end for begin, end in loaded):
+            condition = BUSY
+        else:
+            condition = QUIET
+        resumed = False
+        previous = stamp
+        shown = stamp if landed is None else landed(stamp)
+        changes.append(
+            Change(
+                math.inf if shown is None else shown,
+                text,
+                value,
+                due,
+                initial,
+                decided=None if landed is None else stamp,
+                condition=condition,
+            )
+        )
         segment.last = value
     if not any(not change.initial for change in changes):
         raise ValueError("the trace shows no countdown: no change of the shown time after an @start mark")

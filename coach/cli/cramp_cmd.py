@@ -10,6 +10,8 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
+from coach.common.safe_text import echo, json_text, rich_text
+
 if TYPE_CHECKING:
     from datetime import datetime
 
@@ -123,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
         )
     store = open_history(args)
     if interactive:
-        entry = ask_and_log(args, store, ask=input, tell=print)
+        entry = ask_and_log(args, store, ask=input, tell=echo)
     else:
         entry = store.diary.log(
             cramp_at=_when(args, store),
@@ -133,11 +135,12 @@ def run(args: argparse.Namespace) -> int:
             trigger=args.trigger or "unknown",
             note=args.note or "",
         )
-    print(logged_message(entry))
+    echo(logged_message(entry))
     return 0
 
 
 def _when(args: argparse.Namespace, store: Store) -> datetime:
+    from coach.cli.errors import EARLIEST_DAY, LATEST_DAY
     from coach.common.problems import CoachError
     from coach.diary.entries import DiaryError, last_night, parse_when
 
@@ -147,9 +150,14 @@ def _when(args: argparse.Namespace, store: Store) -> datetime:
     if args.at is None:
         return now.replace(microsecond=0)
     try:
-        return parse_when(args.at, now, store.day_start_hour)
+        moment = parse_when(args.at, now, store.day_start_hour)
     except DiaryError as error:
         raise CoachError(f"--at: {error}", exit_code=2) from None
+    except (ValueError, OverflowError):  # a date at the very edge of the calendar, before a time zone is applied
+        moment = None
+    if moment is None or not EARLIEST_DAY <= moment.date() <= LATEST_DAY:
+        raise CoachError(f"--at {args.at.strip()!r}: give a time from {EARLIEST_DAY} to {LATEST_DAY}")
+    return moment
 
 
 def logged_message(entry: CrampEntry) -> str:
@@ -170,7 +178,9 @@ def ask_and_log(
 ) -> CrampEntry:
     """Ask for what the options left out (Enter accepts the default shown), then log the cramp. A bad answer is
     explained and asked again; end of input logs nothing (CoachError)."""
+    from coach.cli.errors import EARLIEST_DAY, LATEST_DAY
     from coach.diary.entries import (
+        DiaryError,
         check_not_future,
         choices,
         make_entry,
@@ -189,7 +199,12 @@ def ask_and_log(
 
     def when(text: str) -> datetime:
         now = store.clock()
-        moment = parse_when(text, now, hour)
+        try:
+            moment = parse_when(text, now, hour)
+        except (ValueError, OverflowError):
+            moment = None
+        if moment is None or not EARLIEST_DAY <= moment.date() <= LATEST_DAY:
+            raise DiaryError(f"give a time from {EARLIEST_DAY} to {LATEST_DAY}")
         check_not_future(moment, now)
         return moment
 
@@ -257,23 +272,21 @@ def _ask_until_valid(
 
 
 def run_list(args: argparse.Namespace) -> int:
-    import json
-
     from coach.cli.history_cmd import open_history
 
     store = open_history(args)
     limit = args.limit if args.limit is not None else (0 if args.json else DEFAULT_TABLE_LIMIT)
     entries = store.diary.entries(since=args.since, limit=limit or None, newest_first=False)
     if args.json:
-        print(json.dumps([entry.to_json() for entry in entries], indent=2, ensure_ascii=False))
+        echo(json_text([entry.to_json() for entry in entries]))
         return 0
     if not entries:
-        print(f"No cramps logged since {args.since.isoformat()}." if args.since else EMPTY_DIARY)
+        echo(f"No cramps logged since {args.since.isoformat()}." if args.since else EMPTY_DIARY)
         return 0
     _print_table(entries)
     total = store.diary.count() if args.since is None else None
     if total is not None and limit and total > len(entries):
-        print(f"The latest {len(entries)} of {total} cramps; `coach cramp list --limit 0` shows all.")
+        echo(f"The latest {len(entries)} of {total} cramps; `coach cramp list --limit 0` shows all.")
     return 0
 
 
@@ -291,12 +304,12 @@ def _print_table(entries: list[CrampEntry]) -> None:
         table.add_row(
             Text(entry.cramp_at.strftime("%Y-%m-%d")),
             Text(entry.cramp_at.strftime("%H:%M")),
-            Text(entry.leg),
-            Text(MUSCLE_TITLES.get(entry.muscle, entry.muscle)),
+            rich_text(entry.leg),
+            rich_text(MUSCLE_TITLES.get(entry.muscle, entry.muscle)),
             Text(f"{entry.severity}/10", style="red" if entry.severity >= 7 else ""),
-            Text(trigger_title(entry.trigger), style="dim" if entry.trigger == UNKNOWN else ""),
-            Text(entry.note),
-            Text(entry.id[:8], style="dim"),
+            rich_text(trigger_title(entry.trigger), style="dim" if entry.trigger == UNKNOWN else ""),
+            rich_text(entry.note),
+            rich_text(entry.id[:8], style="dim"),
         )
     Console().print(table)
 
@@ -307,5 +320,5 @@ def run_delete(args: argparse.Namespace) -> int:
     store = open_history(args)
     entry = store.diary.find(args.cramp_id)
     store.diary.delete(entry.id)
-    print(f"Deleted the cramp of {entry.describe()} (id {entry.id[:8]}).")
+    echo(f"Deleted the cramp of {entry.describe()} (id {entry.id[:8]}).")
     return 0

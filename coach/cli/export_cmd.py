@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Iterable
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
+
+from coach.common.safe_text import EscapingWriter, echo_error, escape_json, printable
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -54,10 +56,13 @@ def run(args: argparse.Namespace) -> int:
         return write_json_array(items, out) if args.format == "json" else write_csv(items, fields, out)
 
     if not args.output or args.output == "-":
-        write(sys.stdout)
+        # JSON keeps its data, with its invisible characters escaped; CSV has no escapes, so only a terminal gets it
+        # made printable (a pipe or a redirect gets the data as recorded)
+        transform = escape_json if args.format == "json" else (printable if sys.stdout.isatty() else None)
+        write(cast(TextIO, EscapingWriter(sys.stdout, transform)) if transform else sys.stdout)
         return 0
     count = write_export(args.output, write)
-    print(f"Exported {count} {noun}{'s' if count != 1 else ''} to {args.output}.", file=sys.stderr)
+    echo_error(f"Exported {count} {noun}{'s' if count != 1 else ''} to {args.output}.")
     return 0
 
 

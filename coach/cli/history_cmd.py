@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TextIO, cast
+
+from coach.common.safe_text import EscapingWriter, echo, echo_error, escape_json, rich_text
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -127,11 +130,7 @@ def open_history(args: argparse.Namespace, *, maintenance: bool = True, read_onl
 
 def warn(message: str) -> None:
     """A warning from the history, on stderr: the command goes on."""
-    import sys
-
-    from coach.common.safe_text import printable
-
-    print(f"coach: warning: {printable(message)}", file=sys.stderr)
+    echo_error(f"coach: warning: {message}")
 
 
 def format_length(seconds: float) -> str:
@@ -148,22 +147,23 @@ def run(args: argparse.Namespace) -> int:
     from coach.store.formats import write_json_array
 
     store = open_history(args, read_only_ok=True)
+    json_out = cast(TextIO, EscapingWriter(sys.stdout, escape_json))  # the same data, nothing raw for a terminal
     limit = args.limit if args.limit is not None else (0 if args.json else DEFAULT_TABLE_LIMIT)
     if args.json and not limit:  # everything: streamed, whatever the size of the history
-        write_json_array(store.session_items(since=args.since, routine=args.routine), sys.stdout)
+        write_json_array(store.session_items(since=args.since, routine=args.routine), json_out)
         return 0
     sessions = store.sessions(
         since=args.since, routine=args.routine, limit=limit or None, include_running=not args.json
     )
     sessions.reverse()  # oldest first, as the export: the newest end up last, next to the prompt
     if args.json:
-        write_json_array((record.to_json() for record in sessions), sys.stdout)
+        write_json_array((record.to_json() for record in sessions), json_out)
         return 0
     if not sessions:
         if args.since or args.routine:
-            print("No sessions match" + _filters_text(args) + ".")
+            echo("No sessions match" + _filters_text(args) + ".")
         else:
-            print(EMPTY_HISTORY)
+            echo(EMPTY_HISTORY)
         return 0
     first_day = sessions[0].day
     rests = [rest for rest in store.rest_days(since=first_day) if args.routine is None]
@@ -186,7 +186,6 @@ def _print_table(sessions: list[SessionRecord], rests: Sequence[object], total: 
     from rich.table import Table
     from rich.text import Text
 
-    from coach.common.safe_text import printable
     from coach.store.records import RestDay
 
     console = Console()
@@ -216,12 +215,12 @@ def _print_table(sessions: list[SessionRecord], rests: Sequence[object], total: 
                 [
                     Text(record.day.isoformat()),
                     Text(record.started_at.strftime("%H:%M")),
-                    Text(SLOT_LABELS.get(record.slot, record.slot)),
-                    Text(printable(record.routine_name)),
+                    rich_text(SLOT_LABELS.get(record.slot, record.slot)),
+                    rich_text(record.routine_name),
                     Text(format_length(record.active_seconds)),
                     status,
-                    Text(printable(note)),
-                    Text(record.id[:8], style="dim"),
+                    rich_text(note),
+                    rich_text(record.id[:8], style="dim"),
                 ],
             )
         )
@@ -238,7 +237,7 @@ def _print_table(sessions: list[SessionRecord], rests: Sequence[object], total: 
                     Text(""),
                     Text(""),
                     Text(""),
-                    Text(rest.note),
+                    rich_text(rest.note),
                     Text(""),
                 ],
             )
@@ -255,14 +254,14 @@ def run_note(args: argparse.Namespace) -> int:
     store = open_history(args)
     record = store.find(args.session_id)
     if args.text is None and args.discomfort is None:
-        print(_describe(record) + (f": {record.note}" if record.note else ": no note"))
+        echo(_describe(record) + (f": {record.note}" if record.note else ": no note"))
         return 0
     note = record.note if args.text is None else (args.text.strip() or None)
     updated = store.set_note(record.id, note, args.discomfort, set_discomfort=args.discomfort is not None)
     parts = [f"note: {updated.note}" if updated.note else "no note"]
     if updated.discomfort is not None:
         parts.append(f"discomfort {updated.discomfort}/10")
-    print(f"{_describe(updated)}: {', '.join(parts)}")
+    echo(f"{_describe(updated)}: {', '.join(parts)}")
     return 0
 
 
@@ -283,10 +282,10 @@ def run_delete(args: argparse.Namespace) -> int:
         except EOFError:
             answer = ""
         if answer.strip().lower() not in ("y", "yes"):
-            print("Nothing was deleted.")
+            echo("Nothing was deleted.")
             return 1
     store.delete_session(record.id)
-    print(f"Deleted the session {shown}.")
+    echo(f"Deleted the session {shown}.")
     return 0
 
 
@@ -299,13 +298,13 @@ def run_rest(args: argparse.Namespace) -> int:
     day = args.day or store.today()
     if args.undo:
         if store.unmark_rest_day(day):
-            print(f"{day.isoformat()} is an ordinary day again.")
+            echo(f"{day.isoformat()} is an ordinary day again.")
         else:
-            print(f"{day.isoformat()} was not a rest day; nothing changed.")
+            echo(f"{day.isoformat()} was not a rest day; nothing changed.")
         return 0
     new = store.mark_rest_day(day, args.note.strip())
     what = "is now a rest day" if new else "was already a rest day"
-    print(f"{day.isoformat()} {what}: it neither breaks nor extends your streaks. (`--undo` takes it back.)")
+    echo(f"{day.isoformat()} {what}: it neither breaks nor extends your streaks. (`--undo` takes it back.)")
     return 0
 
 
@@ -319,7 +318,7 @@ def run_repair(args: argparse.Namespace) -> int:
     folder = data_dir(getattr(args, "data_dir", None))
     hour = load_settings().settings.day_start_hour
     if not history_exists(folder):
-        print(f"There is no history file in {folder}; nothing to repair.")
+        echo(f"There is no history file in {folder}; nothing to repair.")
         return 0
     try:
         store = open_store(folder, day_start_hour=hour, maintenance=False, on_warning=warn)
@@ -327,18 +326,18 @@ def run_repair(args: argparse.Namespace) -> int:
     except DamagedHistoryError:
         damaged = True
     if not damaged:
-        print(f"The history file {store.path} is sound ({store.count()} sessions); nothing to do.")
+        echo(f"The history file {store.path} is sound ({store.count()} sessions); nothing to do.")
         return 0
     moved = quarantine_damaged(folder)
-    print(f"Moved the damaged history file aside, unchanged: {moved}")
+    echo(f"Moved the damaged history file aside, unchanged: {moved}")
     restored = restore_latest_backup(folder)
     if restored is None:
         open_store(folder, day_start_hour=hour, maintenance=False, on_warning=warn)
-        print("There was no sound backup to restore; a fresh, empty history starts now.")
+        echo("There was no sound backup to restore; a fresh, empty history starts now.")
         return 0
     store = open_store(folder, day_start_hour=hour, maintenance=False, on_warning=warn)
     newest = restored.summary.newest[:10] or "none"
-    print(
+    echo(
         f"Restored the backup {restored.path.name}: the one holding the newest data ({store.count()} sessions, "
         f"the newest started {newest} UTC). Sessions recorded after it are only in the file moved aside."
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from coach.common.safe_text import echo, echo_error, one_line
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
@@ -39,12 +41,12 @@ def run(args: argparse.Namespace) -> int:
             batch = read_import_file(Path(args.file), day_start_hour=hour, shown_as=args.file, now=now)
     except ProblemsError as error:
         for problem in error.problems:
-            print(problem, file=sys.stderr)
+            echo_error(one_line(str(problem)))
         count = len(error.problems)
-        print(f"coach: nothing was imported ({count} problem{'s' if count != 1 else ''}).", file=sys.stderr)
+        echo_error(f"coach: nothing was imported ({count} problem{'s' if count != 1 else ''}).")
         return 1
     for warning in batch.warnings:
-        print(warning, file=sys.stderr)
+        echo_error(one_line(str(warning)))
     store = open_history(args)
     result = store.import_records(batch.sessions, batch.rest_days, batch.cramps)
     parts = [_count(result.added, "session")]
@@ -70,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
             f" {_count(result.cramps_already, 'cramp')} {'was' if result.cramps_already == 1 else 'were'} already in "
             "your diary and kept as logged."
         )
-    print(message)
+    echo(message)
     return 0
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from coach.common.safe_text import echo, json_text, rich_text
+
 if TYPE_CHECKING:
     from rich.text import Text
 
@@ -38,16 +40,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-
+    from coach.cli.errors import check_day
     from coach.cli.history_cmd import open_history
     from coach.days.planned import planned_slots
     from coach.diary.insights import insights_json
 
+    check_day("--as-of", args.as_of)
     store = open_history(args)
-    insights = store.diary.insights(planned_slots(store.data_dir), args.as_of, weeks=args.weeks)
+    insights = store.diary.insights(planned_slots(), args.as_of, weeks=args.weeks)
     if args.json:
-        print(json.dumps(insights_json(insights, store.day_start_hour), indent=2, ensure_ascii=False))
+        echo(json_text(insights_json(insights, store.day_start_hour)))
         return 0
     _print(insights)
     return 0
@@ -63,7 +65,7 @@ def _print(insights: Insights) -> None:
     console = Console()
     lines = insight_lines(insights)
     if not insights.has_data:
-        console.print(lines[0])
+        console.print(rich_text(lines[0]))
         return
     most = max((week.cramps for week in insights.weeks), default=0)
     scale = CRAMP_BAR_WIDTH / most if most > CRAMP_BAR_WIDTH else 1.0
@@ -84,7 +86,7 @@ def _print(insights: Insights) -> None:
     console.print()
     for line in lines:
         style = "bold yellow" if DOCTOR in line else ""
-        console.print(Text(line, style=style))
+        console.print(rich_text(line, style=style))
 
 
 def _week_label(week: WeekCount) -> str:

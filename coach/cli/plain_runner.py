@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from types import FrameType, TracebackType
 from typing import Protocol, TextIO, TypeAlias
 
+from coach.common.safe_text import one_line
 from coach.engine.events import Finished, MayFinish, MayMoveOn, PhaseStarted, ReminderDue, SleepGap
 from coach.engine.recording import Status
 from coach.engine.runner import CHECKPOINT_EVERY, Action, Ending, Outcome, SessionRunner
@@ -275,7 +276,7 @@ class _Printer:
         self.write(f"{_elapsed(snapshot.elapsed_seconds)} {text}", ring=ring)
 
     def write(self, line: str, *, ring: bool = False) -> None:
-        self.out.write(line + (BELL if ring and self.bell else "") + "\n")
+        self.out.write(one_line(line) + (BELL if ring and self.bell else "") + "\n")
         self.out.flush()
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from coach.common.safe_text import echo_error, one_line
+
 if TYPE_CHECKING:  # types only: `coach run ROUTINE` starts without even argparse (coach.__main__)
     import argparse
     from datetime import datetime
-    from pathlib import Path
 
     from coach.config.settings import Settings
     from coach.routines.catalog import Catalog
@@ -32,10 +33,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Load the routine (a bad file prints its located problems, exit 1), then run it."""
-    from coach.common.paths import data_dir
-    from coach.routines.catalog import cached_catalog, resolve_routine
+    from coach.routines.catalog import load_catalog, resolve_routine
 
-    catalog = cached_catalog(data_dir(getattr(args, "data_dir", None)))
+    catalog = load_catalog()
     routine = resolve_routine(args.routine, catalog)
     if not args.plain:
         return _run_app(args, routine, catalog)
@@ -47,6 +47,7 @@ def _run_plain(args: argparse.Namespace, routine: Routine) -> int:
     import sys
 
     from coach.cli.plain_runner import SystemWaiter, run_plain
+    from coach.common.paths import data_dir
     from coach.config.settings import preferred_seconds
     from coach.engine.clock import SystemClock
     from coach.engine.runner import SessionRunner
@@ -54,14 +55,15 @@ def _run_plain(args: argparse.Namespace, routine: Routine) -> int:
     from coach.routines.customize import with_preferred_length
     from coach.store.store import open_recorder
 
-    settings = _settings()
+    settings = _settings(routine)
     routine = with_preferred_length(routine, preferred_seconds(settings, routine.id))
 
     def report(message: str) -> None:
-        print(f"coach: {message}", file=sys.stderr)
+        echo_error(f"coach: {message}")
 
-    recorder = open_recorder(data_dir_of(args), on_problem=report, day_start_hour=settings.day_start_hour)
-    saved = False
+    folder = data_dir(getattr(args, "data_dir", None))
+    recorder = open_recorder(folder, on_problem=report, day_start_hour=settings.day_start_hour)
+    _sync(args, settings, background=True)
     try:
         with SystemWaiter() as waiter:  # signal handlers first: a Ctrl+C from now on ends the session by the rules
             engine = SessionEngine(routine, SystemClock())
@@ -70,17 +72,36 @@ def _run_plain(args: argparse.Namespace, routine: Routine) -> int:
             result = run_plain(runner, waiter, sys.stdout, bell=not args.quiet)
     finally:
         saved = recorder.close()
+    _sync(args, settings, background=False)
     if result.outcome.recorded and not saved:
         report("this session is not saved in your history (see the message above)")
         return result.exit_code or 1
     return result.exit_code
 
 
-def data_dir_of(args: argparse.Namespace) -> Path:
-    """The data folder the command was given (or the default)."""
-    from coach.common.paths import data_dir
+def _sync(args: argparse.Namespace, settings: Settings, *, background: bool) -> None:
+    """With `sync_folder` set: merge with the other machines (docs/sync.md), at the start in a thread that never
+    holds up the countdown, and once the session is recorded. A problem is one line on stderr."""
+    if not settings.sync_folder:
+        return
+    import sys
+    import threading
 
-    return data_dir(getattr(args, "data_dir", None))
+    from coach.common.paths import data_dir
+    from coach.common.safe_text import printable
+    from coach.sync.engine import sync_in_background
+
+    def run() -> None:
+        _, message = sync_in_background(
+            data_dir(getattr(args, "data_dir", None)), settings.sync_folder, settings.day_start_hour
+        )
+        if message:
+            print(printable(f"coach: {message}"), file=sys.stderr)
+
+    if background:
+        threading.Thread(target=run, name="coach-sync", daemon=True).start()
+    else:
+        run()
 
 
 def _run_app(args: argparse.Namespace, routine: Routine, catalog: Catalog) -> int:
@@ -93,14 +114,12 @@ def _run_app(args: argparse.Namespace, routine: Routine, catalog: Catalog) -> in
     return run_routine(args, routine, catalog)
 
 
-def _settings() -> Settings:
-    import sys
-
+def _settings(routine: Routine) -> Settings:
     from coach.config.settings import load_settings
 
-    loaded = load_settings()
+    loaded = load_settings().with_routines({routine.id: routine})  # a length outside its range is said, located
     for problem in loaded.problems:
-        print(f"coach: {problem} (using the default)", file=sys.stderr)
+        echo_error(one_line(f"coach: {problem} (using the default)"))
     return loaded.settings
 
 

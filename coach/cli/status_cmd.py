@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from coach.common.safe_text import echo, one_line
+
 if TYPE_CHECKING:
     from coach.days.streaks import StreakReport
 
@@ -50,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from coach.store.store import history_exists, open_store
 
     folder = data_dir(getattr(args, "data_dir", None))
-    planned = planned_slots(folder)
+    planned = planned_slots()
     hour = load_settings().settings.day_start_hour
     if history_exists(folder):
         store = open_store(folder, day_start_hour=hour, maintenance=False, read_only_fallback=True)
@@ -61,5 +63,5 @@ def run(args: argparse.Namespace) -> int:
         from coach.days.day import today
 
         report = streak_report([], [], planned, today(datetime.now().astimezone(), hour))
-    print(status_line(report, ascii_only=args.ascii))
+    echo(one_line(status_line(report, ascii_only=args.ascii)))
     return 0

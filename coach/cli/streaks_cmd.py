@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from coach.common.safe_text import echo, json_text
+
 if TYPE_CHECKING:
     from coach.days.streaks import StreakReport
 
@@ -56,16 +58,14 @@ def _rate(value: float | None) -> float | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-
     from coach.cli.history_cmd import open_history
     from coach.days.planned import planned_slots
 
     store = open_history(args)
-    planned = planned_slots(store.data_dir)
+    planned = planned_slots()
     report = store.streaks(planned, args.as_of)
     if args.json:
-        print(json.dumps(report_json(report, store.day_start_hour), indent=2))
+        echo(json_text(report_json(report, store.day_start_hour)))
         return 0
     _print(report, store.day_start_hour, store.count())
     return 0
@@ -85,7 +85,7 @@ def _print(report: StreakReport, day_start_hour: int, total: int) -> None:
     from coach.cli.history_cmd import EMPTY_HISTORY, SLOT_LABELS
 
     if total == 0:
-        print(EMPTY_HISTORY, end="\n\n")
+        echo(EMPTY_HISTORY + "\n")
     rows = []
     for item in report.slots:
         today = "rest" if report.rest_today and not item.streak.kept_today else ("✓" if item.streak.kept_today else "·")
@@ -111,8 +111,8 @@ def _print(report: StreakReport, day_start_hour: int, total: int) -> None:
             _percent(report.day_plan_rate_30),
         ]
     )
-    print(f"Streaks on {report.as_of.isoformat()} (a day starts at {day_start_hour:02d}:00)\n")
+    echo(f"Streaks on {report.as_of.isoformat()} (a day starts at {day_start_hour:02d}:00)\n")
     header = ["", "today", "current", "longest", "last 7 days", "last 30 days"]
-    print(render_columns(header, rows, ["left", "left", "right", "right", "right", "right"]))
+    echo(render_columns(header, rows, ["left", "left", "right", "right", "right", "right"]))
     if report.rest_today:
-        print("\nToday is a rest day: it neither breaks nor extends your streaks.")
+        echo("\nToday is a rest day: it neither breaks nor extends your streaks.")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from coach.common.safe_text import echo, echo_error, one_line
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("validate", help="check routine files and print every problem")
@@ -12,7 +14,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
     from pathlib import Path
 
     from coach.common.tomlfile import read_toml
@@ -23,9 +24,9 @@ def run(args: argparse.Namespace) -> int:
         path = Path(shown)
         _, problems = check_routine_document(read_toml(path, shown), routine_id=path.stem, source=path)
         for problem in problems:
-            print(problem)
+            echo(one_line(str(problem)))
         failed = failed or bool(problems)
     if not failed:
         count = len(args.paths)
-        print(f"{count} routine file{'s' if count != 1 else ''} valid", file=sys.stderr)
+        echo_error(f"{count} routine file{'s' if count != 1 else ''} valid")
     return 1 if failed else 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from coach.common.safe_text import printable, rich_text
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("why", help="why these exercises: the causes of leg cramps and what helps")
@@ -12,19 +14,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
-    from rich.text import Text
 
     from coach.diary.causes import CAUSES, MEASURES
 
     console = Console()
-    console.print(Text("What can set off a leg cramp", style="bold"))
+    console.print(rich_text("What can set off a leg cramp", style="bold"))
     for number, cause in enumerate(CAUSES, start=1):
-        console.print(Text.assemble(f"{number}. ", (cause.title, "bold"), f": {cause.text}"))
-        console.print(Text(f"   What helps: {cause.advice}", style="dim"))
+        console.print(
+            rich_text(f"{number}. ").append_text(rich_text(cause.title, "bold")).append(printable(f": {cause.text}"))
+        )
+        console.print(rich_text(f"   What helps: {cause.advice}", style="dim"))
     console.print()
-    console.print(Text("What the program does", style="bold"))
+    console.print(rich_text("What the program does", style="bold"))
     for title, text in MEASURES:
-        console.print(Text.assemble(("• " + title, "bold"), f": {text}"))
+        console.print(rich_text("• " + title, "bold").append(printable(f": {text}")))
     console.print()
-    console.print(Text("Frequent cramps deserve a visit to a doctor.", style="bold"))
+    console.print(rich_text("Frequent cramps deserve a visit to a doctor.", style="bold"))
     return 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from platformdirs import user_cache_path, user_config_path, user_data_path
+
 APP_NAME = "coach"
 BUNDLED_PACKAGE_DIR = "bundled_routines"
 """Where the wheel puts the top-level routines/ folder inside the package (hatch force-include)."""
@@ -15,8 +17,6 @@ def config_dir() -> Path:
     override = os.environ.get("COACH_CONFIG_DIR")
     if override:
         return Path(override).expanduser()
-    from platformdirs import user_config_path
-
     return user_config_path(APP_NAME, appauthor=False)
 
 
@@ -25,9 +25,16 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     chosen = override or os.environ.get("COACH_DATA_DIR")
     if chosen:
         return Path(chosen).expanduser()
-    from platformdirs import user_data_path
-
     return user_data_path(APP_NAME, appauthor=False)
+
+
+def cache_dir() -> Path:
+    """Where coach keeps what it can always rebuild (the checked routines): `COACH_CACHE_DIR`, else platformdirs'
+    user cache folder (which honours XDG_CACHE_HOME). Never the data folder, which users back up and sync."""
+    override = os.environ.get("COACH_CACHE_DIR")
+    if override:
+        return Path(override).expanduser()
+    return user_cache_path(APP_NAME, appauthor=False)
 
 
 def user_routines_dir() -> Path:

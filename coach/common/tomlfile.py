@@ -15,9 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coach.common.files import MIB, FileRefused, read_regular_file
+
 KeyPath = tuple[str | int, ...]
 
 MAX_SYNTAX_PROBLEMS = 50
+MAX_TOML_BYTES = MIB
+"""Routine and settings files are a few kilobytes; a larger one is a mistake (or /dev/zero), never read whole."""
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _AT_END = re.compile(r"\s*\(at end of document\)$")
 
@@ -66,15 +70,18 @@ def printable(text: str, limit: int = 60) -> str:
     return shown if len(shown) <= limit else shown[: limit - 3] + "..."
 
 
-def read_toml(path: Path, shown_as: str | None = None) -> TomlDocument:
-    """Read and parse a TOML file; problems (unreadable, binary, not UTF-8, bad syntax) are collected, never raised."""
+def read_toml(path: Path, shown_as: str | None = None, limit: int = MAX_TOML_BYTES) -> TomlDocument:
+    """Read and parse a TOML file; problems (not a regular file, too large, unreadable, binary, not UTF-8, bad
+    syntax) are collected, never raised."""
     from coach.common.problems import Problem
 
     name = shown_as if shown_as is not None else str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path, limit)
+    except FileRefused as refused:
+        return TomlDocument(name, problems=[Problem(name, 1, 1, refused.reason)])
     except IsADirectoryError:
-        return TomlDocument(name, problems=[Problem(name, 1, 1, "this is a folder, not a routine file")])
+        return TomlDocument(name, problems=[Problem(name, 1, 1, "this is a folder, not a regular file")])
     except OSError as error:
         return TomlDocument(name, problems=[Problem(name, 1, 1, f"cannot read the file: {error.strerror}")])
     return parse_toml_bytes(raw, name)

@@ -7,6 +7,7 @@ reach the speech program or the desktop, never blocking the countdown (every pro
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from coach.engine.events import EndingSoon, Finished, MayMoveOn, PhaseStarted, R
 from coach.engine.recording import Status
 
 SPEECH_PROGRAMS: tuple[str, ...] = ("espeak-ng", "spd-say", "say")
+OPTION_READERS = frozenset(("espeak-ng", "espeak", "spd-say", "say"))
+"""Speech programs whose arguments are read with getopt: `--` ends their options."""
 
 
 class CueKind(StrEnum):
@@ -95,11 +98,20 @@ def find_speech_program(preferred: str = "") -> str | None:
     return None
 
 
+def speech_command(program: str, words: str) -> list[str]:
+    """The command that speaks `words`: after `--` for the programs that read options (espeak-ng, spd-say, say), so
+    a step title such as "-w /tmp/x" is never taken as one; any other program gets the words with a leading space
+    when they start with a dash."""
+    if os.path.basename(program) in OPTION_READERS:
+        return [program, "--", words]
+    return [program, f" {words}" if words.startswith("-") else words]
+
+
 def speak(program: str, words: str) -> None:
     """Start the speech program and return at once; a failure to speak is never the countdown's problem."""
     with contextlib.suppress(OSError):
         subprocess.Popen(
-            [program, words],
+            speech_command(program, words),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -9,11 +9,14 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from coach.common.problems import CoachError
+from coach.common.tomlfile import printable
 from coach.routines.durations import format_span
-from coach.routines.model import Group, Routine, Span, Step, StepKind, TimedStep, WaitStep
+from coach.routines.ids import id_problem, suggest_id
+from coach.routines.loader import load_routine_bytes
+from coach.routines.model import Group, Routine, Span, Step, StepKind, TimedStep
+from coach.routines.tables import routine_data, schema_path
 
 
 def customized(
@@ -23,9 +26,12 @@ def customized(
     rest: int | None = None,
     length: Span | None = None,
     name: str | None = None,
+    remind: int | None = None,
+    no_remind: bool = False,
 ) -> Routine:
-    """The routine with every hold and rest step set to new lengths, and its main block (a group's "for", a
-    ranged step, the soak) set to a new length or range."""
+    """The routine with every hold and rest step set to new lengths, its main block (a group's "for", a ranged
+    step, the soak) set to a new length or range, and its reminders set to come every `remind` seconds or, with
+    `no_remind`, dropped."""
 
     def change(step: Step) -> Step:
         if isinstance(step, TimedStep):
@@ -35,6 +41,10 @@ def customized(
                 step = step._replace(time=Span(rest, rest))
             if length is not None and (step.time.is_range or step.kind is StepKind.SOAK):
                 step = step._replace(time=length)
+            if step.remind is not None and no_remind:
+                step = step._replace(remind=None)
+            elif step.remind is not None and remind is not None:
+                step = step._replace(remind=step.remind._replace(every=remind))
             return step
         if isinstance(step, Group):
             group = step._replace(steps=tuple(change(child) for child in step.steps))
@@ -52,51 +62,39 @@ def customized(
     ]
     if length is not None:
         changes.append(f"for {format_span(length)}")
+    if no_remind:
+        changes.append("no reminder")
+    elif remind is not None:
+        changes.append(f"a reminder every {format_span(Span(remind, remind))}")
     summary = f"Your copy of {routine.name}" + (f": {', '.join(changes)}." if changes else ".")
     return routine._replace(steps=steps, name=name or routine.name, summary=summary, counts_after=counts_after)
 
 
-def routine_data(routine: Routine) -> dict[str, Any]:
-    """The routine as the TOML tables of a routine file."""
-    data: dict[str, Any] = {"name": routine.name}
-    if routine.summary:
-        data["summary"] = routine.summary
-    data["slots"] = [slot.value for slot in routine.slots]
-    if routine.counts_after is not None:
-        data["counts_after"] = format_span(Span(routine.counts_after, routine.counts_after))
-    if routine.safety:
-        data["safety"] = list(routine.safety)
-    data["steps"] = [_step_data(step) for step in routine.steps]
-    return data
+def adjustable(routine: Routine) -> frozenset[str]:
+    """What a copy of `routine` can change: "hold" and "rest" when it has such steps, "length" when it has a main
+    block (a ranged step, a soak, a group timed with "for"), "remind" when a step has a reminder."""
+    found: set[str] = set()
 
+    def visit(steps: tuple[Step, ...]) -> None:
+        for step in steps:
+            if isinstance(step, TimedStep):
+                found.update({StepKind.HOLD: {"hold"}, StepKind.REST: {"rest"}}.get(step.kind, set()))
+                if step.time.is_range or step.kind is StepKind.SOAK:
+                    found.add("length")
+                if step.remind is not None:
+                    found.add("remind")
+            elif isinstance(step, Group):
+                if step.for_ is not None:
+                    found.add("length")
+                visit(step.steps)
 
-def _step_data(step: Step) -> dict[str, Any]:
-    data: dict[str, Any] = {"title": step.title}
-    if step.say:
-        data["say"] = step.say
-    if isinstance(step, WaitStep):
-        data["until"] = "ready"
-    elif isinstance(step, TimedStep):
-        if step.kind is not StepKind.MOVE:
-            data["kind"] = step.kind.value
-        data["time"] = format_span(step.time)
-        if step.remind is not None:
-            every = format_span(Span(step.remind.every, step.remind.every))
-            data["remind"] = {"every": every, "say": step.remind.say}
-    else:
-        if step.repeat is not None:
-            data["repeat"] = step.repeat
-        if step.for_ is not None:
-            data["for"] = format_span(step.for_)
-        data["do"] = [_step_data(child) for child in step.steps]
-    return data
+    visit(routine.steps)
+    return frozenset(found)
 
 
 def routine_text(routine: Routine, origin: str) -> str:
     """The file's text: a schema line for editors, where it came from, then the tables."""
-    import tomli_w
-
-    from coach.routines.catalog import schema_path
+    import tomli_w  # the TOML writer loads only when a copy is saved (this module is imported at every run)
 
     header = f"#:schema {schema_path()}\n# Your copy of {origin}; check it with `coach validate` after editing.\n\n"
     return header + tomli_w.dumps(routine_data(routine))
@@ -104,14 +102,13 @@ def routine_text(routine: Routine, origin: str) -> str:
 
 def save_user_routine(routine: Routine, new_id: str, folder: Path, *, origin: str, force: bool = False) -> Path:
     """Validate and write the routine as `folder/new_id.toml` (atomically); never overwrites without `force`."""
-    if not new_id or "/" in new_id or new_id.startswith("."):
-        raise CoachError(f"{new_id!r} is not a routine id: use letters, digits and dashes")
+    wrong_id = id_problem(new_id)
+    if wrong_id is not None:
+        raise CoachError(f"{printable(new_id)!r} is not a routine id: {wrong_id}; for example {suggest_id(new_id)}")
     target = folder / f"{new_id}.toml"
     if target.exists() and not force:
         raise CoachError(f"{target} already exists; choose another id with --as, or --force to replace it")
     text = routine_text(routine, origin)
-    from coach.routines.loader import load_routine_bytes  # the TOML reader loads only when a routine is saved
-
     load_routine_bytes(text.encode(), str(target), new_id)  # raises ProblemsError: nothing is written
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ from typing import Any
 from coach.common.problems import Problem, ProblemsError
 from coach.common.tomlfile import KeyPath, TomlDocument, parse_toml_bytes, printable, read_toml
 from coach.routines.durations import MAX_SECONDS, DurationError, format_duration, parse_duration, parse_span
+from coach.routines.ids import id_problem, suggest_id
 from coach.routines.model import (
     Group,
     Reminder,
@@ -60,6 +61,13 @@ def check_routine_document(
     """Validate a parsed document; returns the routine (None when there are problems) and every problem."""
     if document.problems:
         return None, list(document.problems)
+    wrong_id = id_problem(routine_id)
+    if wrong_id is not None:
+        shown = printable(routine_id)
+        message = (
+            f"the file name {shown!r} is not a routine id ({wrong_id}): rename it to {suggest_id(routine_id)}.toml"
+        )
+        return None, [Problem(document.path, 1, 1, message)]
     if document.is_blank:
         return None, [document.problem((), "the file is empty: a routine needs at least a name, slots and steps")]
     checker = _Checker(document)

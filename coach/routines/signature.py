@@ -6,19 +6,19 @@ import contextlib
 import os
 from pathlib import Path
 
+import coach
+from coach.common.paths import bundled_routines_dir, user_routines_dir
+
 
 def routine_files_signature() -> list[object]:
     """The coach version, the code that reads routine files, and every routine file's name, size and mtime.
 
-    The code is part of it so that a cache written by another build of the loader or the model is never read."""
-    import coach
-    from coach.common.paths import bundled_routines_dir, user_routines_dir
-
+    The code is part of it so that problems remembered by another build of the loader are never shown (routines
+    read back from a cache are checked again by the loader that reads them)."""
     signature: list[object] = [coach.__version__]
     for folder, suffix in ((Path(__file__).parent, ".py"), (bundled_routines_dir(), ".toml")):
         signature.append(_folder_signature(folder, suffix))
-    problems = Path(coach.__file__).parent / "common" / "problems.py"
-    signature.append(_file_signature(problems))  # a catalog keeps Problems too
+    signature.append(_file_signature(Path(coach.__file__).parent / "common" / "problems.py"))
     signature.append(_folder_signature(user_routines_dir(), ".toml"))
     return signature
 
@@ -43,17 +43,3 @@ def _folder_signature(folder: Path, suffix: str) -> list[object]:
                 info = entry.stat()
                 files.append([entry.name, info.st_size, info.st_mtime_ns])
     return [str(folder), files]
-
-
-def remember(cache: Path, data: bytes) -> None:
-    """Write a cache file whole or not at all (another coach may be reading it); a folder that cannot take it,
-    read-only or full, only means the next start reads the routine files again."""
-    if not cache.parent.is_dir():
-        return
-    partial = cache.with_name(f"{cache.name}.{os.getpid()}")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, cache)
-    except OSError:
-        with contextlib.suppress(OSError):
-            partial.unlink()

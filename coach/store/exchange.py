@@ -34,7 +34,7 @@ from coach.diary.entries import CrampEntry
 from coach.engine.recording import Status
 from coach.store.cramps import CRAMP_OPTIONAL, CRAMP_REQUIRED, cramp_from_item
 from coach.store.formats import csv_table, json_array, uuid_text
-from coach.store.records import EXPORT_FIELDS, RestDay, SessionRecord, parse_moment
+from coach.store.records import EARLIEST_YEAR, EXPORT_FIELDS, LATEST_YEAR, RestDay, SessionRecord, parse_moment
 
 MAX_PROBLEMS = 100
 ACTIVE_SLACK_SECONDS = 60.0
@@ -382,6 +382,13 @@ class _Checker:
         return RestDay(day, note) if ok and day is not None else None
 
     def _session(self, item: dict[str, Any], place: _ItemPlace) -> SessionRecord | None:
+        if not self.surrogates and item.keys() == _EXPORT_KEYS:
+            record = _exported_session(item, self.day_start_hour)
+            if record is not None:
+                return record
+        return self._any_session(item, place)
+
+    def _any_session(self, item: dict[str, Any], place: _ItemPlace) -> SessionRecord | None:
         ok = self._unknown_keys(item, place, SESSION_REQUIRED + SESSION_OPTIONAL, "session")
         missing = [key for key in SESSION_REQUIRED if key not in item]
         if missing:
@@ -526,6 +533,74 @@ class _Checker:
                 self.add(place.keys.get(key, place.start), f'unknown field "{key}" in a {what}{hint}')
                 ok = False
         return ok
+
+
+_EXPORT_KEYS = frozenset(EXPORT_FIELDS)
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_FINISHED = {"completed": Status.COMPLETED, "partial": Status.PARTIAL}
+_SLOT_SET = frozenset(SLOTS)
+
+
+def _exported_session(item: dict[str, Any], day_start_hour: int) -> SessionRecord | None:
+    """The common case, checked quickly: an item exactly as `coach export` writes it, with every value valid.
+    None for anything else (the full check then says what is wrong): it accepts nothing the full check refuses."""
+    session_id, routine, name, slot = item["id"], item["routine"], item["routine_name"], item["slot"]
+    started_text, ended_text, status = item["started_at"], item["ended_at"], item["status"]
+    active, cycles, note, discomfort, day_text = (
+        item["active_seconds"],
+        item["cycles_done"],
+        item["note"],
+        item["discomfort"],
+        item["day"],
+    )
+    if not (
+        type(session_id) is str
+        and _UUID.fullmatch(session_id)
+        and type(routine) is str
+        and routine.strip()
+        and type(name) is str
+        and slot in _SLOT_SET
+        and status in _FINISHED
+        and type(started_text) is str
+        and type(ended_text) is str
+        and type(day_text) is str
+        and type(active) in (float, int)
+        and type(cycles) is int
+        and 0 <= cycles <= SQLITE_MAX_INTEGER
+        and (note is None or type(note) is str)
+        and (discomfort is None or (type(discomfort) is int and 0 <= discomfort <= 10))
+    ):
+        return None
+    try:
+        started, ended = datetime.fromisoformat(started_text), datetime.fromisoformat(ended_text)
+    except ValueError:
+        return None
+    if (
+        started.utcoffset() is None
+        or ended.utcoffset() is None
+        or not (EARLIEST_YEAR <= started.year <= LATEST_YEAR and EARLIEST_YEAR <= ended.year <= LATEST_YEAR)
+        or ended < started
+        or not 0 <= active <= 1e9
+        or active > (ended - started).total_seconds() + ACTIVE_SLACK_SECONDS
+        or day_text != started_text[:10]  # the start's own local date: other days take the full check
+    ):
+        return None
+    return SessionRecord(
+        id=session_id,
+        routine_id=routine,
+        routine_name=name,
+        slot=slot,
+        day=date.fromisoformat(day_text),
+        started_at=started,
+        ended_at=ended,
+        status=_FINISHED[status],
+        active_seconds=float(active),
+        cycles_done=cycles,
+        position="imported",
+        last_checkpoint_at=ended,
+        note=note,
+        discomfort=discomfort,
+    )
 
 
 def _kind(value: Any) -> str:

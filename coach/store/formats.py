@@ -8,8 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import json.encoder
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol, TextIO
 
 
@@ -44,15 +45,47 @@ def csv_table(items: Iterable[Exportable], fields: Sequence[str]) -> str:
 
 
 def write_json_array(items: Iterable[dict[str, Any]], out: TextIO) -> int:
-    """Write items as the indented JSON array `json_array` makes, one item at a time (a history of any size
-    in little memory); returns how many were written."""
+    """Write items as the indented JSON array `json_array` makes, byte for byte, one item at a time (a history
+    of any size in little memory); returns how many were written. Flat items are written by hand from json's
+    own C string encoder: json.dumps with an indent runs its pure-Python encoder, five times slower."""
     count = 0
     for item in items:
-        out.write("[\n  " if count == 0 else ",\n  ")
-        out.write(json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n  "))
+        out.write("[\n" if count == 0 else ",\n")
+        out.write(_item_text(item))
         count += 1
     out.write("[]\n" if count == 0 else "\n]\n")
     return count
+
+
+def _item_text(item: dict[str, Any]) -> str:
+    """One item of the array, indented as json.dumps(indent=2) indents it inside the array."""
+    try:
+        fields = ",\n    ".join(f"{_encode_string(key)}: {_scalar(value)}" for key, value in item.items())
+    except TypeError:  # a nested value: the general encoder
+        return "  " + json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+    return "  {\n    " + fields + "\n  }" if item else "  {}"
+
+
+def _scalar(value: object) -> str:
+    """A JSON scalar exactly as json.dumps writes it; TypeError for anything else (or a float it refuses)."""
+    if isinstance(value, str):
+        return _encode_string(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float) and value == value and value not in (float("inf"), float("-inf")):
+        return float.__repr__(value)
+    raise TypeError(type(value).__name__)
+
+
+_encode_string: Callable[[str], str] = (
+    getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
+)
 
 
 def write_csv(items: Iterable[dict[str, Any]], fields: Sequence[str], out: TextIO) -> int:

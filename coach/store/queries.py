@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import UTC, date
 
 from coach.common.problems import CoachError
 from coach.engine.recording import Status
-from coach.store.records import SessionRecord, parse_iso, to_iso, utc_key
+from coach.store.records import SessionRecord, parse_iso, to_iso
 
 SESSION_COLUMNS = (
     "id, routine_id, routine_name, slot, day, started_at, ended_at, status, active_seconds, cycles_done, "
@@ -112,20 +112,30 @@ def insert_sessions(connection: sqlite3.Connection, records: Iterable[SessionRec
 
 
 def session_row(record: SessionRecord) -> tuple[object, ...]:
+    """A record as the INSERT_SESSION parameters (times as ISO 8601 with their offset, the start also in UTC)."""
+    started, ended, checkpoint_at = record.started_at, record.ended_at, record.last_checkpoint_at
+    if started.utcoffset() is None:
+        raise ValueError("a recorded time must carry its UTC offset")
     return (
         record.id,
         record.routine_id,
         record.routine_name,
         record.slot,
         record.day.isoformat(),
-        to_iso(record.started_at),
-        utc_key(record.started_at),
-        to_iso(record.ended_at) if record.ended_at is not None else None,
-        str(record.status),
+        started.isoformat(),
+        started.astimezone(UTC).isoformat(timespec="microseconds"),
+        to_iso(ended) if ended is not None else None,
+        record.status.value,
         float(record.active_seconds),
         int(record.cycles_done),
         record.position,
-        to_iso(record.last_checkpoint_at) if record.last_checkpoint_at is not None else None,
+        (
+            ended.isoformat()
+            if checkpoint_at is ended and ended is not None
+            else to_iso(checkpoint_at)
+            if checkpoint_at is not None
+            else None
+        ),
         record.note,
         record.discomfort,
     )

@@ -35,6 +35,7 @@ from coach.store.connection import (
     write_transaction,
 )
 from coach.store.cramps import CrampDiary, insert_cramps
+from coach.store.migrations import insert_in_bulk
 from coach.store.queries import (
     EXPORT_COLUMNS,
     SESSION_COLUMNS,
@@ -452,7 +453,7 @@ class Store:
             differing = sum(
                 1 for record in sessions if record.id in existing and existing[record.id] != fingerprint(record)
             )
-            added = insert_sessions(connection, sessions)
+            added = insert_in_bulk(connection, lambda: insert_sessions(connection, sessions), len(sessions))
             rest_added = 0
             for rest in rest_days:
                 cursor = connection.execute(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +15,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from coach.common.safe_text import printable
 from coach.ui.context import AppContext
 
 if TYPE_CHECKING:  # the engine, the store and the palette load when first used, not before the first frame
@@ -50,6 +53,9 @@ def coach_commands() -> type[Provider]:
 
 NAMED_CHARACTERS = {"plus": "+", "underscore": "_", "equals_sign": "="}
 """Keys named after the character they type, as coach binds them; the footer shows the character."""
+
+CUE_FLASH_SECONDS = 0.3
+"""How long the screen flashes for a bell in a browser (`coach serve`), where the bell itself is silent."""
 
 HARD_EXIT_AFTER = 5.0
 """Seconds an orderly exit after SIGTERM may take before the process leaves anyway (history flushed first)."""
@@ -126,6 +132,24 @@ class CoachApp(App[object]):
             return CoachDriver
         return driver
 
+    def bell(self) -> None:
+        """The terminal bell. In a browser (`coach serve`) a bell is silent (textual-serve's page ignores BEL): the
+        screen flashes (`-cue-flash`) and the page is told to beep instead (docs/serve.md). The cue player rings
+        through here, so it needs nothing else."""
+        driver = self._driver
+        if driver is None or not driver.is_web:
+            super().bell()
+            return
+        screen = self.screen
+        screen.add_class("-cue-flash")
+        self.set_timer(CUE_FLASH_SECONDS, lambda: screen.remove_class("-cue-flash"), name="cue-flash")
+        write_meta = getattr(driver, "write_meta", None)  # Textual's WebDriver: a packet for textual-serve
+        if callable(write_meta):
+            # A server that died leaves a broken pipe, and a bell rings as a session ends: the hang-up that follows
+            # must still record the session, not stop at the bell.
+            with contextlib.suppress(OSError):
+                write_meta({"type": "coach_bell"})
+
     def get_key_display(self, binding: Binding) -> str:
         """Textual's display of a key ("n", "+", "^p"), without asking unicodedata what a plain key is called.
 
@@ -155,6 +179,8 @@ class CoachApp(App[object]):
         install_signal_handlers(self._on_signal)
         for problem in self.context.settings_problems:
             self.notify(problem, title="Settings not used", severity="warning", timeout=10, markup=False)
+        if self.context.settings.sync_folder:
+            self.call_after_refresh(self.sync_history)  # after the first frame, off the event loop
 
     # -- verbs the screens and the command palette use ----------------------------------------------------------
 
@@ -199,6 +225,8 @@ class CoachApp(App[object]):
         """A run screen was dismissed: its recorder is closed in a worker, so history shows the session next."""
         self.recordings.ended(screen.runner.recorder)
         self._close_ended_recorders()
+        if self.context.settings.sync_folder:
+            self.sync_history()
         if outcome is not None and outcome.status is not None and outcome.ending is not None:
             from coach.routines.durations import format_duration
 
@@ -208,6 +236,26 @@ class CoachApp(App[object]):
     @work(thread=True, exclusive=False, group="recorders", name="close recorder", exit_on_error=False)
     def _close_ended_recorders(self) -> bool:
         return self.recordings.close_ended()
+
+    @work(thread=True, exclusive=True, group="sync", name="sync-history", exit_on_error=False)
+    def sync_history(self) -> None:
+        """Merge with the other machines through `sync_folder`, if set (docs/sync.md); what came in is shown."""
+        received, message = self.sync_now()
+        if message:
+            self.call_from_thread(self.notify, message, title="Sync", severity="warning", timeout=10, markup=False)
+        if received:
+            self.call_from_thread(lambda: getattr(self.screen, "action_refresh", lambda: None)())
+
+    def sync_now(self) -> tuple[int, str | None]:
+        """One sync, if `sync_folder` is set: how many changes came in, and a line for the user if one went wrong."""
+        settings = self.context.settings
+        if not settings.sync_folder:
+            return 0, None
+        from coach.sync.engine import sync_in_background  # the store before the first frame: loaded here
+
+        self.recordings.close_ended()
+        report, message = sync_in_background(self.context.data_dir, settings.sync_folder, settings.day_start_hour)
+        return (report.received_total if report else 0), message
 
     @work(thread=True, exclusive=True, group="history-maintenance", name="history-maintenance", exit_on_error=False)
     def maintain_history(self) -> None:
@@ -284,13 +332,14 @@ def make_app(
     from coach.common.paths import data_dir as resolve_data_dir
     from coach.config.settings import load_settings
     from coach.engine.clock import SystemClock
-    from coach.routines.catalog import cached_catalog
+    from coach.routines.catalog import load_catalog
 
-    loaded = load_settings()
     folder = resolve_data_dir(data_dir)
+    catalog = catalog or load_catalog()
+    loaded = load_settings().with_routines(catalog.routines)  # a length outside its range is said, located
 
     context = AppContext(
-        catalog=catalog or cached_catalog(folder),
+        catalog=catalog,
         settings=loaded.settings,
         clock=clock or SystemClock(),
         data_dir=folder,
@@ -307,6 +356,10 @@ def run_app(app: CoachApp) -> int:
         for screen in app._run_screens():  # an app that stopped on an error still ends its session by the rules
             screen.runner.close()
         app.recordings.close_all()
+    if app.start_with is not None:  # `coach run`: the app closed with the session, before a background sync could
+        _, message = app.sync_now()
+        if message:
+            print(printable(f"coach: {message}"), file=sys.stderr)
     return app.return_code or 0
 
 

@@ -12,7 +12,7 @@ from routine_helpers import BUNDLED, VALID, Result
 
 from coach.common.paths import user_routines_dir
 from coach.common.problems import CoachError, ProblemsError
-from coach.routines.catalog import CACHE_NAME, bundled_dir, cached_catalog, load_catalog, resolve_routine, schema_path
+from coach.routines.catalog import bundled_dir, load_catalog, resolve_routine, schema_path
 
 BROKEN = 'name = "Broken"\nslots = ["noon"]\n[[steps]]\ntitle = "x"\ntime = "10s"\n'
 
@@ -70,7 +70,7 @@ def test_broken_user_file_never_hides_the_good_ones(user_routines: Path, write: 
 def test_a_folder_named_like_a_routine_is_reported_not_fatal(user_routines: Path) -> None:
     (user_routines / "odd.toml").mkdir()
     catalog = load_catalog()
-    assert [p.message for p in catalog.broken[user_routines / "odd.toml"]] == ["this is a folder, not a routine file"]
+    assert [p.message for p in catalog.broken[user_routines / "odd.toml"]] == ["this is a folder, not a regular file"]
     assert "toe-exercises" in catalog.routines
 
 
@@ -215,72 +215,3 @@ def test_routines_schema_path(coach: Callable[..., Result]) -> None:
     assert result.code == 0
     assert Path(result.out.strip()).name == "routine.schema.json"
     assert Path(result.out.strip()).is_file()
-
-
-# -- the remembered catalog (read before the app's first frame) -------------------------------------------------
-
-
-def _no_file_reading(monkeypatch: pytest.MonkeyPatch) -> None:
-    import coach.routines.loader
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a routine file was read")
-
-    monkeypatch.setattr(coach.routines.loader, "load_routine_file", refuse)
-
-
-def test_a_remembered_catalog_is_read_back_without_reading_the_files(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    first = cached_catalog(tmp_path)
-    assert (tmp_path / CACHE_NAME).is_file()
-    _no_file_reading(monkeypatch)
-    again = cached_catalog(tmp_path)
-    assert again == first and sorted(again.routines) == ["foot-soak", "toe-exercises"]
-    assert again.routines["toe-exercises"].source == first.routines["toe-exercises"].source
-
-
-def test_a_changed_or_new_user_file_is_read_at_the_next_start(
-    tmp_path: Path, user_routines: Path, write: Callable[..., Path]
-) -> None:
-    cached_catalog(tmp_path)
-    path = write(VALID, "stretch.toml", user_routines)
-    assert cached_catalog(tmp_path).routines["stretch"].origin == "user"
-    path.write_text(BROKEN)
-    catalog = cached_catalog(tmp_path)
-    assert "stretch" not in catalog.routines and path in catalog.broken
-    path.unlink()
-    assert "stretch" not in cached_catalog(tmp_path).routines and not cached_catalog(tmp_path).broken
-
-
-def test_a_damaged_or_foreign_cache_is_never_trusted_and_never_runs(tmp_path: Path) -> None:
-    import pickle
-
-    cache = tmp_path / CACHE_NAME
-    for damaged in (b"", b"not a pickle", pickle.dumps(("signature", "not a catalog"))):
-        cache.write_bytes(damaged)
-        assert sorted(cached_catalog(tmp_path).routines) == ["foot-soak", "toe-exercises"]
-    marker = tmp_path / "ran"
-
-    class Payload:
-        def __reduce__(self) -> tuple[object, tuple[str]]:
-            return (Path.touch, (str(marker),))
-
-    from coach.routines.signature import routine_files_signature
-
-    cache.write_bytes(pickle.dumps((routine_files_signature(), Payload())))
-    assert sorted(cached_catalog(tmp_path).routines) == ["foot-soak", "toe-exercises"]
-    assert not marker.exists()  # the cache names a function outside the catalog: refused, not called
-    # The same call reached through the model's own module by a dotted name (found by a review): refused too.
-    name = str(marker).encode()
-    dotted = b"\x80\x04ccoach.routines.model\nPath.touch\n\x8c" + bytes([len(name)]) + name + b"\x85R."
-    cache.write_bytes(dotted)
-    assert sorted(cached_catalog(tmp_path).routines) == ["foot-soak", "toe-exercises"]
-    assert not marker.exists()
-
-
-def test_a_folder_that_cannot_keep_the_cache_only_costs_time(tmp_path: Path) -> None:
-    not_a_folder = tmp_path / "file"
-    not_a_folder.write_text("")
-    assert sorted(cached_catalog(not_a_folder).routines) == ["foot-soak", "toe-exercises"]
-    assert list(tmp_path.iterdir()) == [not_a_folder]

@@ -70,3 +70,40 @@ def test_shorter_length_keeps_the_session_able_to_count() -> None:
     soak = load_catalog().routines["foot-soak"]
     short = customized(soak, length=Span(600, 600))
     assert short.counts_after_seconds <= short.max_seconds
+
+
+@pytest.mark.parametrize(
+    ("routine", "flag", "value", "said"),
+    [
+        ("foot-soak", "--hold", "10s", "--hold: foot-soak has no hold steps; nothing was saved"),
+        ("foot-soak", "--rest", "5s", "--rest: foot-soak has no rest steps; nothing was saved"),
+        ("toe-exercises", "--remind", "1m", "--remind: toe-exercises has no reminders; nothing was saved"),
+    ],
+)
+def test_an_option_the_routine_has_nothing_for_is_refused(
+    routine: str, flag: str, value: str, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["routines", "copy", routine, "--as", "mine", flag, value]) == 2
+    assert capsys.readouterr().err == f"coach: {said}\n"
+    assert "mine" not in load_catalog().routines
+
+
+def test_a_soak_shorter_than_its_reminder_says_what_to_change_and_points_into_no_file(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["routines", "copy", "foot-soak", "--as", "short", "--length", "3m"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("coach: this copy would not be a valid routine, so nothing was saved: a reminder every 5m")
+    assert "--remind off" in err and ".toml" not in err and err.count("\n") == 1
+    assert "short" not in load_catalog().routines
+
+
+@pytest.mark.parametrize(("remind", "every"), [("1m", 60), ("off", None)])
+def test_the_soak_reminder_can_be_changed_or_dropped(
+    remind: str, every: int | None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["routines", "copy", "foot-soak", "--as", "short", "--length", "3m", "--remind", remind]) == 0
+    copy = load_catalog().routines["short"]
+    reminders = [step.remind for step in _timed(copy.steps) if step.remind is not None]
+    assert [reminder.every for reminder in reminders] == ([every] if every else [])
+    assert copy.max_seconds == load_catalog().routines["foot-soak"].max_seconds - 20 * 60 + 3 * 60

@@ -68,7 +68,7 @@ def test_a_missing_file_is_one_problem_not_a_traceback(tmp_path: Path, coach: Ca
 
 def test_a_folder_is_one_problem(tmp_path: Path, coach: Callable[..., Result]) -> None:
     result = coach("validate", str(tmp_path))
-    assert (result.code, result.lines) == (1, [f"{tmp_path}:1:1: this is a folder, not a routine file"])
+    assert (result.code, result.lines) == (1, [f"{tmp_path}:1:1: this is a folder, not a regular file"])
 
 
 def test_no_path_is_a_usage_error(coach: Callable[..., Result]) -> None:

@@ -338,3 +338,60 @@ def test_a_full_disk_is_named_and_the_history_stays_readable(
     assert code == 0 and record.id[:8] in out
     code, _, err = run(capsys, "history", "rest")
     assert code == 1 and "the disk is full" in err and err.count("\n") == 1
+
+
+# -- issue 15 item 4: the big-history paths keep their meaning -----------------------------------------------------
+
+
+def test_a_bulk_import_keeps_the_streak_summary_what_the_trigger_makes(tmp_path: Path) -> None:
+    from coach.store.migrations import BULK_ROWS
+
+    records = [
+        session(
+            date(2000, 1, 1) + timedelta(days=n // 3),
+            ("morning", "evening", "bedtime")[n % 3],
+            status=Status.PARTIAL if n % 7 == 0 else Status.COMPLETED,
+        )
+        for n in range(BULK_ROWS + 10)
+    ]
+    bulk = open_store(tmp_path / "bulk", day_start_hour=4)
+    bulk.import_records(records, [])
+    one_by_one = open_store(tmp_path / "rows", day_start_hour=4)
+    for start in range(0, len(records), 1000):
+        one_by_one.insert_sessions(records[start : start + 1000])
+    summary = "SELECT ordinal, mask FROM day_slots ORDER BY ordinal"
+    assert raw_rows(bulk.path, summary) == raw_rows(one_by_one.path, summary) != []
+    trigger = "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+    assert raw_rows(bulk.path, trigger) == raw_rows(one_by_one.path, trigger)
+    assert bulk.streaks(["morning"], date(2000, 1, 1) + timedelta(days=len(records) // 3)) == one_by_one.streaks(
+        ["morning"], date(2000, 1, 1) + timedelta(days=len(records) // 3)
+    )
+
+
+def test_the_streamed_json_is_byte_for_byte_the_indented_array() -> None:
+    import io
+
+    from coach.store.formats import write_json_array
+
+    items = [
+        {"a": 'x\u00e9\n"\u2028', "b": None, "c": True, "d": 1.5, "e": 10**20, "f": 0.1 + 0.2, "g": False},
+        {},
+        {"nested": {"x": [1, 2]}},
+        session(date(2026, 11, 1)).to_json(),
+    ]
+    for value in (items, []):
+        out = io.StringIO()
+        assert write_json_array(value, out) == len(value)
+        assert out.getvalue() == json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_an_export_item_takes_the_fast_check_only_when_the_full_check_agrees() -> None:
+    from coach.store.exchange import parse_import
+
+    good = session(date(2026, 11, 1)).to_json()
+    batch = parse_import(json.dumps([good]).encode(), "in.json", day_start_hour=4)
+    assert batch.sessions[0].to_json() == good
+    for change in ({"active_seconds": float("nan")}, {"day": "2026-10-30"}, {"discomfort": True}, {"slot": "noon"}):
+        with pytest.raises(Exception) as caught:
+            parse_import(json.dumps([good | change]).encode(), "in.json", day_start_hour=4)
+        assert type(caught.value).__name__ == "ProblemsError"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, cast
 
@@ -16,6 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from coach.common.problems import CoachError, ProblemsError
 from coach.routines.durations import format_span
+from coach.routines.ids import id_problem
 from coach.routines.model import Group, Routine, Span, Step, StepKind, TimedStep
 from coach.ui.screens.forms import CurrentRow
 from coach.ui.text import literal
@@ -25,9 +25,6 @@ if TYPE_CHECKING:
 
     from coach.routines.catalog import Catalog
     from coach.ui.app import CoachApp
-
-ROUTINE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
-"""What a copy's id may be: it is also its file name."""
 
 
 def _steps(steps: tuple[Step, ...]) -> Iterator[Step]:
@@ -119,8 +116,9 @@ class CopyRoutineDialog(CurrentRow, ModalScreen[str | None]):
         from coach.routines.durations import DurationError, parse_duration, parse_span
 
         new_id = self.query_one("#copy-id", Input).value.strip()
-        if not ROUTINE_ID.fullmatch(new_id):
-            self.refuse(f"{new_id!r} is not a routine id: use letters, digits and dashes (it is the file's name)")
+        wrong_id = id_problem(new_id)
+        if wrong_id is not None:
+            self.refuse(f"{new_id!r} is not a routine id: {wrong_id} (it is the file's name)")
             return
         if new_id in self.coach.context.catalog.routines:
             self.refuse(f"there is already a routine with the id {new_id!r}: choose another id")

@@ -82,7 +82,7 @@ class HistoryScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("date", "slot", "routine", "length", "status", "note")
-        table.focus()  # the arrows pick the session that `a` notes (they scrolled the page instead)
+        table.focus(scroll_visible=False)  # the arrows pick the session `a` notes; the page stays at its top
         self.load()
 
     def on_screen_resume(self) -> None:
