@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 
 from textual.app import App
@@ -109,7 +110,9 @@ class CuePlayer:
         if notify_desktop("coach", text):
             return
         driver = self.app._driver  # the only way to write an escape sequence the terminal turns into a notification
-        if driver is not None and not self.app.is_headless:
+        if driver is None or self.app.is_headless or driver.is_web:  # a browser has no such notification
+            return
+        with contextlib.suppress(OSError):  # the terminal (or the server behind a tab) is gone: the session goes on
             driver.write(notification_escapes("coach", text))
 
     def _ring_again(self) -> None:

@@ -207,6 +207,32 @@ async def test_notifications_use_the_terminal_when_there_is_no_desktop(
     assert cue_calls.notified == []
 
 
+@pytest.mark.parametrize("terminal", ["a browser (coach serve)", "a terminal that is gone"])
+async def test_no_notification_escapes_into_a_browser_or_a_dead_terminal(
+    clock: FakeClock, data_dir: Path, cue_calls: CueCalls, monkeypatch: pytest.MonkeyPatch, terminal: str
+) -> None:
+    cue_calls.desktop_available = False
+    app = build_app(clock, data_dir, "foot-soak")
+    async with app.run_test(size=SIZE) as pilot:
+        written: list[str] = []
+        driver = app._driver
+        assert driver is not None
+
+        def write(text: str) -> None:
+            if terminal == "a terminal that is gone" and "\x1b]777;notify;" in text:
+                raise BrokenPipeError("the server behind the tab was killed")
+            written.append(text)
+
+        monkeypatch.setattr(driver, "write", write)
+        monkeypatch.setattr(type(driver), "is_headless", property(lambda self: False))
+        monkeypatch.setattr(type(driver), "is_web", property(lambda self: terminal == "a browser (coach serve)"))
+        await pilot.press("enter")
+        await advance(pilot, clock, 5 * 60, step=10)  # the top-up reminder: no error stops the session
+        monkeypatch.undo()
+        assert not [text for text in written if "\x1b]777;notify;" in text]
+        assert run_screen(app).runner.snapshot.active_seconds >= 5 * 60 - 10
+
+
 async def test_no_notifications_when_turned_off(
     clock: FakeClock, data_dir: Path, cue_calls: CueCalls, settings_file: Path
 ) -> None:
