@@ -194,6 +194,12 @@ def insert_in_bulk(connection: sqlite3.Connection, insert: Callable[[], int], ex
     return added
 
 
+def _v7_counts_after(connection: sqlite3.Connection) -> None:
+    """The active time after which each session counts, written when it begins: a session left `running` by a
+    process that died is closed as completed when its last checkpoint reached it (NULL in older rows: partial)."""
+    connection.execute("ALTER TABLE sessions ADD COLUMN counts_after REAL")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "sessions", _v1_sessions),
     Migration(2, "session notes and discomfort; rest days", _v2_notes_and_rest_days),
@@ -201,6 +207,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "the cramp diary", _v4_cramps),
     Migration(5, "tombstones of deleted sessions", _v5_deleted_sessions),
     Migration(6, "sync: its bookkeeping, and triggers that note local changes", create_sync_tables),
+    Migration(7, "when each session counts, for the repair of a crashed one", _v7_counts_after),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -135,11 +135,9 @@ async def test_the_bell_reaches_the_page_as_a_message(soak_server: Served) -> No
 async def test_a_tab_does_not_outlive_a_killed_server_and_its_session_is_saved(tmp_path: Path) -> None:
     """SIGKILL leaves the server no time to close its tabs: the kernel hangs each tab's app up (coach.serve.tab).
 
-    Notifications are off here: with them on, the cue player writes the terminal's notification escapes to the
-    dead server's pipe as the session ends, and that error stops the hang-up before the session is recorded (a
-    fix for the cue player is with the lead: a browser has no use for those escapes)."""
+    Notifications stay on (the default): the cue player never writes a terminal's notification escapes to a browser,
+    and a write to a dead server's pipe would not stop the hang-up from recording the session."""
     home = with_soak(tmp_path, counts_after="5m")
-    (home / "config" / "settings.toml").write_text("notifications = false\n")
     served = Served(home)
     try:
         async with tab(served) as page:

@@ -41,7 +41,7 @@ def app(data_dir: Path) -> Iterator[CoachApp]:
     seed_diary(data_dir)
     made = build_app(fake_clock(BEDTIME), data_dir)
     yield made
-    made.flush_history()
+    made.recordings.close_all()
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)

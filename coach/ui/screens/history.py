@@ -178,14 +178,14 @@ class HistoryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="history", name="read history", exit_on_error=False)
     def load(self) -> HistoryView:
         """Read the history off the event loop (tens of ms with decades of data)."""
-        self.coach.wait_for_ended_sessions()
+        self.coach.recordings.close_ended()
         context = self.coach.context
         return context.history.history_view(context.planned)
 
     @work(thread=True, exclusive=True, group="history-insights", name="read insights", exit_on_error=False)
     def load_insights(self) -> Insights:
         """Read the cramp diary's insights off the event loop (a few index ranges, whatever the history's size)."""
-        self.coach.wait_for_ended_sessions()
+        self.coach.recordings.close_ended()
         return self.coach.context.history.diary.insights(self.coach.context.planned)
 
     @work(thread=True, group="history-note", name="save note", exit_on_error=False)

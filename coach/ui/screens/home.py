@@ -148,7 +148,7 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="home-plan", name="read today", exit_on_error=False)
     def refresh_plan(self) -> TodayView:
         """Read today's plan from the store off the event loop."""
-        self.coach.wait_for_ended_sessions()
+        self.coach.recordings.close_ended()
         context = self.coach.context
         return context.history.today_view(context.planned)
 
