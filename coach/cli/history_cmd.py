@@ -123,6 +123,7 @@ def open_history(args: argparse.Namespace, *, maintenance: bool = True, read_onl
         data_dir(getattr(args, "data_dir", None)),
         day_start_hour=load_settings().settings.day_start_hour,
         maintenance=maintenance,
+        background=True,  # the day's check and backup never hold up a command (docs/history.md)
         on_warning=warn,
         read_only_fallback=read_only_ok,
     )

@@ -81,12 +81,14 @@ def open_store(
     day_start_hour: DayStartHour,
     clock: Clock = local_now,
     maintenance: bool = True,
+    background: bool = False,
     on_warning: Warn | None = None,
     read_only_fallback: bool = False,
 ) -> Store:
     """Open (or create) the history in `data_dir`, ready to use; with `maintenance`, the day's quick check and
-    backup (once per process). With `read_only_fallback`, a history that cannot be written (a full disk, a
-    read-only folder) is opened read-only, with a warning, so it can still be shown and exported.
+    backup (once per process), in a detached process with `background` (see `Store.maintain`). With
+    `read_only_fallback`, a history that cannot be written (a full disk, a read-only folder) is opened read-only,
+    with a warning, so it can still be shown and exported.
 
     Raises CoachError with a message for the user (DamagedHistoryError for a damaged file: nothing is changed).
     """
@@ -100,7 +102,7 @@ def open_store(
             raise
         return store
     if maintenance:
-        store.maintain()
+        store.maintain(background=background)
     return store
 
 
@@ -146,20 +148,38 @@ class Store:
                 raise to_coach_error(self.path, error) from None
             with self._connection(prepare=False) as connection:
                 prepared = maintenance.prepare(self.data_dir, connection, self.clock())
+                notes = maintenance.read_notes(self.data_dir)
+                if notes is not None:
+                    self._say_notes(connection, notes)
             for message in prepared.messages:
                 self._warn(message)
             self._prepared = True
 
-    def maintain(self) -> None:
+    def _say_notes(self, connection: sqlite3.Connection, notes: maintenance.Notes) -> None:
+        """What the background check left: a finding of damage is checked again here (DamagedHistoryError
+        when it holds); warnings are said once."""
+        if notes.damaged is not None:
+            rows = connection.execute("PRAGMA quick_check").fetchall()
+            if rows != [("ok",)]:
+                raise DamagedHistoryError(self.path, f"quick_check: {rows[0][0]}")
+        for message in notes.warnings:
+            self._warn(message)
+        maintenance.forget_notes(self.data_dir)
+
+    def maintain(self, *, background: bool = False) -> None:
         """The day's `PRAGMA quick_check` and backup, once per process (per day); the app runs it in a worker
         after its first frame. DamagedHistoryError when the check fails; a backup that cannot be written is
-        a warning (`on_warning`), never a stop."""
+        a warning (`on_warning`), never a stop. With `background` (the commands), they run in a detached
+        process when they are due, and what it finds is said by the next open (`maintenance.start_daily`)."""
         self.prepare()
         today = self.clock().date()
         if self.read_only is not None or not maintenance.claim_daily(self.data_dir, today):
             return
         try:
             with self._connection() as connection:
+                in_background = background and maintenance.due(self.data_dir, connection, today)
+                if in_background and maintenance.start_daily(self.data_dir, today):
+                    return
                 messages = maintenance.daily(self.data_dir, connection, today)
         except BaseException:
             maintenance.release_daily(self.data_dir, today)
@@ -491,7 +511,7 @@ def open_recorder(
     store = Store(data_dir, day_start_hour=day_start_hour, clock=clock, on_warning=on_problem)
     try:
         store.prepare()
-        store.maintain()
+        store.maintain(background=True)
     except Exception as error:  # CoachError or anything else: the session must still run
         reason = error.reason if isinstance(error, HistoryError) else str(error) or type(error).__name__
         return HistoryRecorder(
