@@ -36,6 +36,7 @@ from coach.store.connection import (
 )
 from coach.store.migrations import LATEST_VERSION, check_not_newer, migrate
 from coach.store.queries import has_rows
+from coach.store.summary import refresh_summary
 
 Warn = Callable[[str], None]
 
@@ -136,6 +137,8 @@ def daily(data_dir: Path, connection: sqlite3.Connection, today: date) -> list[s
     if result != [("ok",)]:
         raise DamagedHistoryError(data_dir / "history.sqlite3", f"quick_check: {result[0][0]}")
     live = int(connection.execute("SELECT count(*) FROM sessions").fetchone()[0])
+    with contextlib.suppress(sqlite3.OperationalError), write_transaction(connection):
+        refresh_summary(connection, today)  # the past moved on by a day: the screens read less (derived data)
     try:
         return backups.take_daily_backup(data_dir, connection, today, live_sessions=live)
     except (OSError, sqlite3.Error) as error:

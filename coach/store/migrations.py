@@ -166,6 +166,56 @@ def _v5_deleted_sessions(connection: sqlite3.Connection) -> None:
     )
 
 
+_BEFORE_SUMMARY = "{ordinal} < (SELECT through FROM history_summary)"
+
+
+def _v7_history_summary(connection: sqlite3.Connection) -> None:
+    """A summary of the days before one day (coach/store/summary.py): the session count and the runs of kept days,
+    so the screens read only the recent days. Derived data only: triggers forget it when anything before its
+    day changes, and the next import, maintenance or read makes it again."""
+    connection.execute(
+        """
+        CREATE TABLE history_summary (
+            id INTEGER PRIMARY KEY CHECK (id = 1),  -- one row, or none (nothing summed up)
+            through INTEGER NOT NULL,               -- a day ordinal: the summary is of the days before it
+            sessions INTEGER NOT NULL               -- sessions on those days, running ones included
+        )
+        """
+    )
+    connection.execute(
+        """
+        CREATE TABLE streak_summary (
+            mask INTEGER PRIMARY KEY NOT NULL,      -- a set of slots: morning 1, evening 2, bedtime 4
+            longest INTEGER NOT NULL,               -- the longest run of days keeping all of them, before `through`
+            run INTEGER NOT NULL                    -- the run still going on the day before `through`
+        )
+        """
+    )
+    day = ORDINAL.format(day="{row}.day")
+    watched = {
+        "summary_day_slots_insert": ("AFTER INSERT ON day_slots", "NEW.ordinal"),
+        "summary_day_slots_update": ("AFTER UPDATE ON day_slots", "min(OLD.ordinal, NEW.ordinal)"),
+        "summary_day_slots_delete": ("AFTER DELETE ON day_slots", "OLD.ordinal"),
+        "summary_rest_insert": ("AFTER INSERT ON rest_days", day.format(row="NEW")),
+        "summary_rest_update": (
+            "AFTER UPDATE OF day ON rest_days",
+            f"min({day.format(row='OLD')}, {day.format(row='NEW')})",
+        ),
+        "summary_rest_delete": ("AFTER DELETE ON rest_days", day.format(row="OLD")),
+        "summary_sessions_insert": ("AFTER INSERT ON sessions", day.format(row="NEW")),
+        "summary_sessions_update": (
+            "AFTER UPDATE OF day ON sessions",
+            f"min({day.format(row='OLD')}, {day.format(row='NEW')})",
+        ),
+        "summary_sessions_delete": ("AFTER DELETE ON sessions", day.format(row="OLD")),
+    }
+    for name, (event, ordinal) in watched.items():
+        connection.execute(
+            f"CREATE TRIGGER {name} {event} WHEN {_BEFORE_SUMMARY.format(ordinal=ordinal)}\n"
+            "BEGIN\nDELETE FROM history_summary;\nEND"
+        )
+
+
 BULK_ROWS = 5000
 """From this many new sessions at once, the v3 insert trigger is set aside and the summary recounted once."""
 BULK_CACHE_KIB = 32 * 1024
@@ -201,6 +251,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "the cramp diary", _v4_cramps),
     Migration(5, "tombstones of deleted sessions", _v5_deleted_sessions),
     Migration(6, "sync: its bookkeeping, and triggers that note local changes", create_sync_tables),
+    Migration(7, "a summary of the days before yesterday, so screens read only recent days", _v7_history_summary),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -58,7 +58,8 @@ from coach.store.records import (
     TodayView,
     to_iso,
 )
-from coach.store.views import day_summaries, months_back, read_streaks
+from coach.store.summary import read_summary, refresh_summary
+from coach.store.views import count_sessions, day_summaries, months_back, read_streaks
 
 Clock = Callable[[], datetime]
 Warn = Callable[[str], None]
@@ -305,11 +306,6 @@ class Store:
             row = row_by_id_prefix(connection, "sessions", SESSION_COLUMNS, id_or_prefix, "session", "coach history")
         return record_from_row(row)
 
-    def count(self) -> int:
-        """How many sessions are recorded."""
-        with self._connection() as connection:
-            return int(connection.execute("SELECT count(*) FROM sessions").fetchone()[0])
-
     def set_note(
         self, session_id: str, note: str | None, discomfort: int | None = None, *, set_discomfort: bool = False
     ) -> SessionRecord:
@@ -401,9 +397,32 @@ class Store:
         today = today or self.today()
         with self._connection() as connection:
             connection.execute("BEGIN")
-            report = read_streaks(connection, planned, today)
+            summary = read_summary(connection)
+            report = read_streaks(connection, planned, today, summary)
             connection.execute("COMMIT")
+        if summary is None:
+            self._remember_summary()
         return report
+
+    def _remember_summary(self) -> None:
+        """Make the summary of the past days (coach/store/summary.py) that a read found missing, if the history
+        can be written at once: a read never waits for a writer, and a failure only leaves the next read slower."""
+        if self.read_only is not None:
+            return
+        try:
+            with self._connection(timeout_ms=0) as connection, write_transaction(connection):
+                if read_summary(connection) is None:
+                    refresh_summary(connection, self.today())
+        except CoachError:
+            pass
+
+    def count(self) -> int:
+        """How many sessions are recorded."""
+        with self._connection() as connection:
+            connection.execute("BEGIN")
+            total = count_sessions(connection, read_summary(connection))
+            connection.execute("COMMIT")
+        return total
 
     def day_summaries(self, since: date, until: date) -> dict[date, DaySummary]:
         """Calendar data: each day from `since` to `until` that has a session or is a rest day."""
@@ -418,12 +437,15 @@ class Store:
         today = today or self.today()
         with self._connection() as connection:
             connection.execute("BEGIN")
-            report = read_streaks(connection, planned, today)
+            summary = read_summary(connection)
+            report = read_streaks(connection, planned, today, summary)
             where, params = day_filters(since=today, until=today)
             rows = connection.execute(
                 f"SELECT {SESSION_COLUMNS} FROM sessions {where} ORDER BY started_utc", params
             ).fetchall()
             connection.execute("COMMIT")
+        if summary is None:
+            self._remember_summary()
         return TodayView(
             today=today,
             planned=report.planned,
@@ -436,8 +458,8 @@ class Store:
         self, planned: Sequence[str], today: date | None = None, *, limit: int = 50, months: int = 3
     ) -> HistoryView:
         """What the history screen shows: the latest `limit` sessions, the calendar of the last `months` months
-        (from the first of the month), the streaks. Run it in a worker thread; it takes tens of ms at 100,000
-        sessions."""
+        (from the first of the month), the streaks. It reads the latest sessions and the recent days only (the
+        summary of the past, coach/store/summary.py): a few ms, whatever the size of the history."""
         today = today or self.today()
         calendar_from = months_back(today, months)
         with self._connection() as connection:
@@ -447,9 +469,12 @@ class Store:
                 (today.isoformat(), int(limit)),
             ).fetchall()
             calendar = day_summaries(connection, calendar_from, today)
-            report = read_streaks(connection, planned, today)
-            total = int(connection.execute("SELECT count(*) FROM sessions").fetchone()[0])
+            summary = read_summary(connection)
+            report = read_streaks(connection, planned, today, summary)
+            total = count_sessions(connection, summary)
             connection.execute("COMMIT")
+        if summary is None:
+            self._remember_summary()
         return HistoryView(
             today=today,
             sessions=tuple(record_from_row(row) for row in rows),
@@ -484,6 +509,7 @@ class Store:
             cramps_added = 0
             if cramps:
                 cramps_added = insert_cramps(connection, cramps)
+            refresh_summary(connection, self.today())  # one pass now, not at the next screen
         return ImportResult(
             added=added,
             already=len(sessions) - added,
