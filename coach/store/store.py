@@ -282,15 +282,18 @@ class Store:
     def session_items(self, *, since: date | None = None, routine: str | None = None) -> Iterator[dict[str, Any]]:
         """Every finished session in the export's JSON form, oldest first, streamed from one read transaction
         (100,000 sessions are never all in memory: the export and `history --json` write them as they come)."""
+        for row in self.session_rows(since=since, routine=routine):
+            yield dict(zip(EXPORT_FIELDS, row, strict=True))
+
+    def session_rows(self, *, since: date | None = None, routine: str | None = None) -> Iterator[tuple[Any, ...]]:
+        """`session_items` as rows of values in the order of `records.EXPORT_FIELDS`, for
+        `formats.write_session_rows` (the export of 100,000 sessions writes them without a dict each)."""
         where, params = day_filters(since=since, routine=routine, include_running=False)
         sql = f"SELECT {EXPORT_COLUMNS} FROM sessions {where} ORDER BY started_utc ASC, id ASC"
         with self._connection() as connection:
             connection.execute("BEGIN")
             try:
-                cursor = connection.execute(sql, params)
-                while rows := cursor.fetchmany(1000):
-                    for row in rows:
-                        yield dict(zip(EXPORT_FIELDS, row, strict=True))
+                yield from connection.execute(sql, params)
             finally:
                 connection.execute("COMMIT")
 
