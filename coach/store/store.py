@@ -15,12 +15,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coach.common.problems import CoachError
 from coach.days.day import today as coach_today
 from coach.days.streaks import StreakReport
-from coach.diary.entries import CrampEntry
 from coach.engine.recording import Status
 from coach.store import locks, maintenance
 from coach.store.connection import (
@@ -34,7 +33,6 @@ from coach.store.connection import (
     to_coach_error,
     write_transaction,
 )
-from coach.store.cramps import CrampDiary, insert_cramps
 from coach.store.migrations import insert_in_bulk
 from coach.store.queries import (
     EXPORT_COLUMNS,
@@ -60,6 +58,10 @@ from coach.store.records import (
 )
 from coach.store.summary import read_summary, refresh_summary
 from coach.store.views import count_sessions, day_summaries, months_back, read_streaks
+
+if TYPE_CHECKING:
+    from coach.diary.entries import CrampEntry
+    from coach.store.cramps import CrampDiary
 
 Clock = Callable[[], datetime]
 Warn = Callable[[str], None]
@@ -391,6 +393,8 @@ class Store:
     @property
     def diary(self) -> CrampDiary:
         """The cramp diary in this history: log, entries, find, delete, insights."""
+        from coach.store.cramps import CrampDiary  # first use: coach/store/__init__.py "Start-up"
+
         return CrampDiary(self._connection, clock=self.clock, day_start_hour=lambda: self.day_start_hour)
 
     # -- streaks and views -----------------------------------------------------------------------------------
@@ -511,6 +515,8 @@ class Store:
                 rest_added += cursor.rowcount
             cramps_added = 0
             if cramps:
+                from coach.store.cramps import insert_cramps  # the diary on first use ("Start-up")
+
                 cramps_added = insert_cramps(connection, cramps)
             refresh_summary(connection, self.today())  # one pass now, not at the next screen
         return ImportResult(

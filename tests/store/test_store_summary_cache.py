@@ -96,3 +96,20 @@ def test_a_read_of_an_earlier_day_than_the_summary_reads_every_day(tmp_path: Pat
     store.import_records([session(date(2024, 2, 1) + timedelta(days=n)) for n in range(20)], [])
     report = store.streaks(("morning",), date(2024, 2, 10))
     assert report.slot("morning").streak.current == 10 and report.slot("morning").streak.longest == 10
+
+
+def test_a_bulk_import_sets_sync_s_trigger_aside_only_while_it_notes_nothing(tmp_path: Path) -> None:
+    from coach.store.migrations import BULK_ROWS
+
+    records = [session(date(2000, 1, 1) + timedelta(days=n)) for n in range(BULK_ROWS + 5)]
+    store = open_store(tmp_path, day_start_hour=4, maintenance=False)
+    connection = sqlite3.connect(store.path)
+    connection.execute("UPDATE sync_meta SET value = 1 WHERE name = 'track'")  # this folder syncs
+    connection.commit()
+    store.import_records(records, [])
+    noted = connection.execute("SELECT count(*) FROM sync_changes WHERE key LIKE 's:%'").fetchone()[0]
+    assert noted == len(records)  # every imported session is noted for the other machines
+    triggers = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert {"sync_session_insert", "sessions_kept_insert", "summary_sessions_insert"} <= triggers
+    assert read_summary(connection) is not None
+    connection.close()
