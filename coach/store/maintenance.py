@@ -222,7 +222,7 @@ def start_daily(data_dir: Path, today: date) -> bool:
         ]
         argv = [sys.executable, "-m", JOB_MODULE, str(data_dir.resolve()), today.isoformat(), str(JOB_FD)]
         os.posix_spawn(sys.executable, argv, os.environ, file_actions=actions, setsid=True)
-    except OSError:
+    except (OSError, NotImplementedError):  # setsid is not offered everywhere: then the check runs here
         return False
     finally:
         os.close(fd)  # the job's copy keeps the lock (flock belongs to the open file, shared by both)
