@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "coach.cli.insights_cmd",
     "coach.cli.sync_cmd",
     "coach.cli.remind_cmd",
+    "coach.cli.serve_cmd",
 )
 
 

@@ -70,6 +70,18 @@ def test_preferred_length_stays_within_the_range() -> None:
     assert with_preferred_length(toes, 12 * 60).max_seconds < toes.max_seconds
 
 
+def test_how_much_sound_is_one_of_three_and_a_wrong_value_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text('sounds = "starts and the end"\n', encoding="utf-8")
+    assert load_settings(path).settings.sounds == "starts and the end"
+    path.write_text('sounds = "loud"\n', encoding="utf-8")
+    loaded = load_settings(path)
+    assert loaded.settings.sounds == "every change"
+    assert [str(problem) for problem in loaded.problems] == [
+        f"{path}:1:1: sounds must be one of 'every change', 'starts and the end', 'off'"
+    ]
+
+
 def test_sync_folder_is_a_string_and_off_by_default(tmp_path: Path) -> None:
     path = tmp_path / "settings.toml"
     assert load_settings(path).settings.sync_folder == ""

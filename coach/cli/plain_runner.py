@@ -7,6 +7,7 @@ test runs a whole session in-process with a fake clock, a scripted input and a f
 
 from __future__ import annotations
 
+import math
 import os
 import queue
 import signal
@@ -17,20 +18,20 @@ from typing import Protocol, TextIO, TypeAlias
 
 from coach.common.safe_text import one_line
 from coach.engine.events import Finished, MayFinish, MayMoveOn, PhaseStarted, ReminderDue, SleepGap
-from coach.engine.recording import Recorder, SessionStart, Status
-from coach.engine.session import SessionEngine, Update
+from coach.engine.recording import Status
+from coach.engine.runner import CHECKPOINT_EVERY, Action, Ending, Outcome, SessionRunner
+from coach.engine.session import Update
 from coach.engine.snapshot import Phase, Snapshot
+from coach.engine.snapshot import length_words as _words
 from coach.routines.durations import format_duration
 
-CHECKPOINT_EVERY = 10.0
-"""Seconds between checkpoints within a long phase: a killed process loses at most this much."""
 WAKE_MARGIN = 0.002
 """Wake just after an event's moment, not just before it."""
 NO_TERMINAL_GRACE = 0.2
 """Without a terminal on stdin, a question waits this long for piped input, then takes its default."""
 BELL = "\a"
 KEYS = (
-    "Type a letter and Enter: p pause/resume, n next, b back, + / - 10 s more/less, m move on, f finish. "
+    "Type a letter and Enter: p pause/resume, n next, b back, + / - 10 s more/less, m move on, f finish, q stop. "
     "Enter alone: ready / move on / resume. Ctrl+C stops."
 )
 
@@ -74,112 +75,141 @@ class Waiter(Protocol):
 class PlainResult:
     """How the session ended and the exit code of the command."""
 
-    status: Status
+    outcome: Outcome
     exit_code: int
 
+    @property
+    def status(self) -> Status | None:
+        """The status recorded (None: nothing was kept)."""
+        return self.outcome.status
 
-def run_plain(
-    engine: SessionEngine,
-    recorder: Recorder,
-    session: SessionStart,
-    waiter: Waiter,
-    out: TextIO,
-    *,
-    bell: bool = True,
-    checkpoint_every: float = CHECKPOINT_EVERY,
-) -> PlainResult:
-    """Run a session to its end, printing each event; records start, checkpoints and finish."""
-    printer = _Printer(out, bell)
-    printer.header(engine, session)
+
+def run_plain(runner: SessionRunner, waiter: Waiter, out: TextIO, *, bell: bool = True) -> PlainResult:
+    """Run a session to its end, printing each event; the runner records it. Before the session counts, an action
+    that would end it asks first (y and Enter), as the run screen does."""
+    printer = _Printer(out, bell, runner)
+    printer.header()
     exit_code = 0
-    last_checkpoint = engine.clock.monotonic()
-    recording = False
+    asking: Action | None = None
 
     def show(update: Update) -> Snapshot:
-        """Print the update; record from the moment the user begins (not while getting ready), then checkpoint
-        at a phase change or when the last checkpoint is 10 s old."""
-        nonlocal last_checkpoint, recording
-        changed = printer.show(update)
-        if update.snapshot.begun and not recording:
-            recorder.start(session)
-            recording = True
-        if changed or engine.clock.monotonic() - last_checkpoint >= checkpoint_every:
-            if recording:
-                recorder.checkpoint(session.id, engine.checkpoint())
-            last_checkpoint = engine.clock.monotonic()  # also while getting ready: the next wake stays ahead
+        printer.show(update)
         return update.snapshot
 
     try:
-        snapshot = show(engine.advance())
+        snapshot = show(runner.opening)
         end_of_input = False
         while not snapshot.finished:
-            got = _wait(engine, waiter, snapshot, end_of_input, last_checkpoint + checkpoint_every)
-            snapshot = show(engine.advance())  # catch up first: a command applies to the session as it is now
+            got = _wait(runner, waiter, snapshot, end_of_input, question=asking is not None)
+            snapshot = show(runner.advance())  # catch up first: a command applies to the session as it is now
             if got is _NO_ANSWER:
                 printer.say(snapshot, "(no input: going on)")
                 got = Line("")
             if isinstance(got, Signalled):
-                snapshot = show(engine.abort())
+                snapshot = show(runner.stop())
                 exit_code = 128 + got.signum
             elif isinstance(got, EndOfInput):
                 end_of_input = True
             elif isinstance(got, Line) and not snapshot.finished:
-                snapshot = show(_command(engine, snapshot, got.text.strip().lower(), printer))
-    except BaseException:
-        engine.abort()
-        raise
+                text = got.text.strip().lower()
+                if asking is not None:
+                    snapshot = show(_answer(runner, asking, text, printer))
+                    asking = None
+                    continue
+                action = _ending_action(snapshot, text)
+                if action is not None and runner.must_ask(action):
+                    asking = action
+                    printer.ask(snapshot)
+                    continue
+                snapshot = show(_command(runner, snapshot, text, printer))
     finally:
-        final = engine.snapshot()
-        if recording:
-            recorder.finish(session.id, final.status, engine.clock.wall(), engine.checkpoint())
-    return PlainResult(final.status, exit_code)
+        outcome = runner.close()  # whatever happened (an error too), the session ends once, by the rules
+    return PlainResult(outcome, exit_code)
+
+
+_ENDING_COMMANDS = {"n": Action.NEXT, "m": Action.MOVE_ON, "f": Action.FINISH, "q": Action.STOP}
+
+
+def _ending_action(snapshot: Snapshot, text: str) -> Action | None:
+    """The action a typed command would take that may end the session (Enter alone moves on when it may)."""
+    if snapshot.gap_seconds is not None or snapshot.waiting:
+        return None
+    if text == "":
+        return Action.MOVE_ON if snapshot.may_move_on and not snapshot.paused else None
+    return _ENDING_COMMANDS.get(text[:1])
 
 
 def _wait(
-    engine: SessionEngine, waiter: Waiter, snapshot: Snapshot, end_of_input: bool, checkpoint_at: float
+    runner: SessionRunner, waiter: Waiter, snapshot: Snapshot, end_of_input: bool, *, question: bool
 ) -> Input | None:
     """Sleep until the next event or checkpoint, or until input; a question without a terminal takes its default."""
-    timeout = max(0.0, checkpoint_at - engine.clock.monotonic())
-    event_in = engine.next_event_in()
-    if event_in is not None:
-        timeout = min(timeout, event_in + WAKE_MARGIN)
-    asking = snapshot.waiting or snapshot.gap_seconds is not None
+    event_in = runner.engine.next_event_in()
+    timeout = CHECKPOINT_EVERY if event_in is None else event_in + WAKE_MARGIN
+    checkpoint_in = runner.checkpoint_in()
+    if checkpoint_in is not None:
+        timeout = min(timeout, checkpoint_in)
+    asking = question or snapshot.waiting or snapshot.gap_seconds is not None
     if not asking or (waiter.interactive and not end_of_input):
         return waiter.wait(timeout)
     got = None if end_of_input else waiter.wait(min(timeout, NO_TERMINAL_GRACE))
     return _NO_ANSWER if got is None else got
 
 
-def _command(engine: SessionEngine, snapshot: Snapshot, text: str, printer: _Printer) -> Update:
+def _answer(runner: SessionRunner, action: Action, text: str, printer: _Printer) -> Update:
+    """The answer to "stop here?": y ends it as asked, d throws a session just begun away, anything else goes on."""
+    if text in ("y", "yes"):
+        return {
+            Action.NEXT: runner.next,
+            Action.MOVE_ON: runner.move_on,
+            Action.FINISH: runner.finish,
+            Action.STOP: runner.stop,
+        }[action]()
+    if text in ("d", "discard") and runner.may_discard:
+        return runner.discard()
+    update = runner.advance()
+    printer.say(update.snapshot, "Going on.")
+    return update
+
+
+def _command(runner: SessionRunner, snapshot: Snapshot, text: str, printer: _Printer) -> Update:
     """Apply a typed command; Enter alone does the one obvious thing for the moment."""
     if snapshot.gap_seconds is not None:
-        return engine.resolve_gap(text in ("y", "yes"))
+        return runner.resolve_gap(text in ("y", "yes"))
     if text == "":
         if snapshot.waiting:
-            return engine.ready()
+            return runner.ready()
         if snapshot.paused:
-            return _toggle(engine, printer)
+            return _toggle(runner, printer)
         if snapshot.may_move_on:
-            return engine.move_on()
-        return engine.advance()
+            return runner.move_on()
+        return runner.advance()
     actions = {
-        "p": lambda: _toggle(engine, printer),
-        "n": engine.next,
-        "b": engine.back,
-        "+": engine.add_time,
-        "-": engine.take_time,
-        "m": engine.move_on,
-        "f": engine.finish,
+        "p": lambda: _toggle(runner, printer),
+        "n": runner.next,
+        "b": runner.back,
+        "+": runner.add_time,
+        "-": runner.take_time,
+        "m": runner.move_on,
+        "f": runner.finish,
+        "q": runner.stop,
     }
     action = actions.get(text[:1])
     if action is None:
         printer.say(snapshot, KEYS)
-        return engine.advance()
+        return runner.advance()
+    if text[:1] == "m" and not snapshot.may_move_on:
+        printer.say(snapshot, _not_yet(snapshot))
     return action()
 
 
-def _toggle(engine: SessionEngine, printer: _Printer) -> Update:
-    update = engine.toggle_pause()
+def _not_yet(snapshot: Snapshot) -> str:
+    """Why `m` does nothing now, with how long to go."""
+    block = snapshot.block
+    return "There is nothing to move on from here." if block is None else block.not_yet
+
+
+def _toggle(runner: SessionRunner, printer: _Printer) -> Update:
+    update = runner.toggle_pause()
     printer.say(update.snapshot, "Paused. Enter or p to go on." if update.snapshot.paused else "Going on.")
     return update
 
@@ -187,28 +217,39 @@ def _toggle(engine: SessionEngine, printer: _Printer) -> Update:
 class _Printer:
     """Turns events into lines that start with the session's elapsed time; rings the bell at each change."""
 
-    def __init__(self, out: TextIO, bell: bool) -> None:
+    def __init__(self, out: TextIO, bell: bool, runner: SessionRunner) -> None:
         self.out = out
         self.bell = bell
+        self.runner = runner
         self._reps: tuple[tuple[str, int], ...] = ()
 
-    def header(self, engine: SessionEngine, session: SessionStart) -> None:
-        routine = engine.routine
+    def header(self) -> None:
+        routine = self.runner.engine.routine
         low, high = routine.min_seconds, routine.max_seconds
         length = format_duration(low) if low == high else f"{format_duration(low)} to {format_duration(high)}"
         counts = format_duration(routine.counts_after_seconds)
-        self.write(f"{routine.name} ({session.slot}): {length}; it counts after {counts}.")
+        self.write(f"{routine.name} ({self.runner.session.slot}): {length}; it counts after {counts}.")
         for note in routine.safety:
             self.write(f"Safety: {note}")
         self.write(KEYS)
 
-    def show(self, update: Update) -> bool:
-        """Print the update's events; True when a phase changed (the moment for a checkpoint)."""
-        changed = False
+    def ask(self, snapshot: Snapshot) -> None:
+        """The stop question, before an action that would end the session short of counting."""
+        counts = _words(round(self.runner.counts_after))
+        to_go = _words(math.ceil(self.runner.counts_after - snapshot.active_seconds - 1e-9))
+        discard = " d and Enter: throw this session away." if self.runner.may_discard else ""
+        self.say(
+            snapshot,
+            f"End the session now? It counts after {counts} ({to_go} to go): ended now it is saved as partial. "
+            f"y and Enter: end it. Enter: keep going.{discard}",
+            ring=True,
+        )
+
+    def show(self, update: Update) -> None:
+        """Print the update's events."""
         snapshot = update.snapshot
         for event in update.events:
             if isinstance(event, PhaseStarted):
-                changed = True
                 self._entered_group(snapshot, event.phase)
                 self.say(snapshot, _phase_line(event.phase), ring=True)
             elif isinstance(event, ReminderDue):
@@ -221,9 +262,7 @@ class _Printer:
                 away = _words(round(event.seconds))
                 self.say(snapshot, f"The computer slept for {away}. Count that time as done? y and Enter, or Enter.")
             elif isinstance(event, Finished):
-                changed = True
-                self.say(snapshot, _end_line(event), ring=True)
-        return changed
+                self.say(snapshot, _end_line(self.runner, event), ring=True)
 
     def _entered_group(self, snapshot: Snapshot, phase: Phase) -> None:
         """Say a group's title and words when its first round begins."""
@@ -256,22 +295,21 @@ def _phase_line(phase: Phase) -> str:
     return f"{phase.title} ({length})" + (f" - {phase.say}" if phase.say else "")
 
 
-def _end_line(event: Finished) -> str:
-    active = _words(round(event.active_seconds))
+def _end_line(runner: SessionRunner, event: Finished) -> str:
+    """The last line: how it ended, in the words of the rule (a natural end is never "stopped")."""
+    outcome = runner.outcome
+    done = _words(round(event.active_seconds))
+    counts = _words(round(runner.counts_after))
+    if outcome is None or outcome.ending is None:
+        return "Stopped before it began: nothing saved."
+    if outcome.ending is Ending.DISCARDED:
+        return f"Discarded: this session ({done}) is not saved."
     if event.status is Status.COMPLETED:
-        return f"Finished: completed, {active} of exercise. Well done."
-    return f"Stopped: partial, {active} of exercise."
-
-
-def _words(seconds: int) -> str:
-    """A length as a person reads it: 10 s, 20 min, 1 min 30 s."""
-    hours, minutes = divmod(seconds // 60, 60)
-    secs = seconds % 60
-    if hours:
-        return f"{hours} h" + (f" {minutes} min" if minutes else "")
-    if not minutes:
-        return f"{secs} s"
-    return f"{minutes} min" + (f" {secs} s" if secs else "")
+        verb = "Finished" if outcome.ending is Ending.FINISHED else "Stopped"
+        return f"{verb}: completed, {done} of exercise. Well done."
+    if outcome.ending is Ending.FINISHED:
+        return f"Finished early: {done} done, saved as partial (it counts after {counts})."
+    return f"Stopped after {done}: saved as partial (it counts after {counts})."
 
 
 def _elapsed(seconds: float) -> str:

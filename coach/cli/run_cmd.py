@@ -9,10 +9,8 @@ from coach.common.safe_text import echo_error, one_line
 if TYPE_CHECKING:  # types only: `coach run ROUTINE` starts without even argparse (coach.__main__)
     import argparse
     from datetime import datetime
-    from pathlib import Path
 
     from coach.config.settings import Settings
-    from coach.engine.recording import Checkpoint, Recorder, SessionStart, Status
     from coach.routines.catalog import Catalog
     from coach.routines.model import Routine
 
@@ -35,42 +33,49 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Load the routine (a bad file prints its located problems, exit 1), then run it."""
-    from coach.common.paths import data_dir
     from coach.routines.catalog import load_catalog, resolve_routine
 
     catalog = load_catalog()
     routine = resolve_routine(args.routine, catalog)
     if not args.plain:
         return _run_app(args, routine, catalog)
+    return _run_plain(args, routine)
+
+
+def _run_plain(args: argparse.Namespace, routine: Routine) -> int:
+    """`--plain`: the same session runner as the screen, printed; exit 1 if the session could not be saved."""
     import sys
 
     from coach.cli.plain_runner import SystemWaiter, run_plain
+    from coach.common.paths import data_dir
     from coach.config.settings import preferred_seconds
     from coach.engine.clock import SystemClock
-    from coach.engine.recording import SessionStart
+    from coach.engine.runner import SessionRunner
     from coach.engine.session import SessionEngine
     from coach.routines.customize import with_preferred_length
+    from coach.store.store import open_recorder
 
     settings = _settings(routine)
     routine = with_preferred_length(routine, preferred_seconds(settings, routine.id))
-    recorder = _open_recorder(data_dir(getattr(args, "data_dir", None)), settings.day_start_hour)
+
+    def report(message: str) -> None:
+        echo_error(f"coach: {message}")
+
+    folder = data_dir(getattr(args, "data_dir", None))
+    recorder = open_recorder(folder, on_problem=report, day_start_hour=settings.day_start_hour)
     _sync(args, settings, background=True)
     try:
-        with SystemWaiter() as waiter:  # signal handlers first: a Ctrl+C from now on is recorded as partial
+        with SystemWaiter() as waiter:  # signal handlers first: a Ctrl+C from now on ends the session by the rules
             engine = SessionEngine(routine, SystemClock())
-            session = SessionStart(
-                id=_new_id(),
-                routine_id=routine.id,
-                routine_name=routine.name,
-                slot=args.slot or _slot(routine, engine.started_at, settings.day_start_hour),
-                started_at=engine.started_at,
-            )
-            result = run_plain(engine, recorder, session, waiter, sys.stdout, bell=not args.quiet)
+            slot = args.slot or _slot(routine, engine.started_at, settings.day_start_hour)
+            runner = SessionRunner(engine, recorder, slot)
+            result = run_plain(runner, waiter, sys.stdout, bell=not args.quiet)
     finally:
-        close = getattr(recorder, "close", None)
-        if callable(close):
-            close()
+        saved = recorder.close()
     _sync(args, settings, background=False)
+    if result.outcome.recorded and not saved:
+        report("this session is not saved in your history (see the message above)")
+        return result.exit_code or 1
     return result.exit_code
 
 
@@ -122,36 +127,3 @@ def _slot(routine: Routine, started_at: datetime, day_start_hour: int) -> str:
     from coach.days.day import choose_slot
 
     return choose_slot(routine.slots, started_at, day_start_hour).value
-
-
-def _open_recorder(folder: Path, day_start_hour: int) -> Recorder:
-    """The history store's recorder; it reports (never raises) when history cannot be saved."""
-
-    def report(message: str) -> None:
-        echo_error(f"coach: {message}")
-
-    try:
-        from coach.store.store import open_recorder
-    except ImportError as error:  # only while the store is being built; the lead wires it for good
-        report(f"History is not being saved: the history store is not available ({error})")
-        return _NoRecorder()
-    return open_recorder(folder, on_problem=report, day_start_hour=day_start_hour)
-
-
-class _NoRecorder:
-    """Records nothing; used only when the history store cannot even be imported."""
-
-    def start(self, session: SessionStart) -> None:
-        pass
-
-    def checkpoint(self, session_id: str, checkpoint: Checkpoint) -> None:
-        pass
-
-    def finish(self, session_id: str, status: Status, ended_at: datetime, checkpoint: Checkpoint) -> None:
-        pass
-
-
-def _new_id() -> str:
-    import uuid
-
-    return str(uuid.uuid4())

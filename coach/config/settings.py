@@ -32,6 +32,9 @@ MAX_SETTINGS_BYTES = 256 * 1024
 """A settings file is a few hundred bytes; anything near this size is not one (and is not read whole)."""
 _TIME = re.compile(r"(\d{1,2}):(\d{2})")
 
+SOUNDS = ("every change", "starts and the end", "off")
+"""The values of `sounds` (coach.engine.cues.SoundLevel)."""
+
 
 @dataclass
 class Settings:
@@ -41,6 +44,8 @@ class Settings:
     day_start_hour: int = 4
     """The hour (0-12) at which a coach day begins; sessions before it count for the day before."""
     sound: bool = True
+    sounds: str = "every change"
+    """How much the bell says: "every change", "starts and the end" (no 3-2-1 ring), or "off"."""
     voice: bool = False
     speech_program: str = ""
     """"" picks the first of espeak-ng, spd-say, say that is installed."""
@@ -155,6 +160,9 @@ def _from_document(document: TomlDocument) -> LoadedSettings:
             continue
         if key == "day_start_hour" and not 0 <= value <= 12:
             problems.append(document.problem((key,), "day_start_hour must be an hour from 0 to 12"))
+            continue
+        if key == "sounds" and value not in SOUNDS:
+            problems.append(document.problem((key,), f"sounds must be one of {', '.join(map(repr, SOUNDS))}"))
             continue
         if key == "lengths":
             value = _kept(document, key, value, _length_problem, problems)

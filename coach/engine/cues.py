@@ -13,6 +13,9 @@ import subprocess
 from dataclasses import dataclass
 from enum import StrEnum
 
+from coach.engine.events import EndingSoon, Finished, MayMoveOn, PhaseStarted, ReminderDue
+from coach.engine.recording import Status
+
 SPEECH_PROGRAMS: tuple[str, ...] = ("espeak-ng", "spd-say", "say")
 OPTION_READERS = frozenset(("espeak-ng", "espeak", "spd-say", "say"))
 """Speech programs whose arguments are read with getopt: `--` ends their options."""
@@ -28,6 +31,7 @@ class CueKind(StrEnum):
     WAIT = "wait"
     COUNTDOWN = "countdown"
     REMINDER = "reminder"
+    MAY_STOP = "may_stop"
     END = "end"
 
 
@@ -42,14 +46,38 @@ class Cue:
 
 BELL_RHYTHMS: dict[CueKind, tuple[float, ...]] = {
     CueKind.HOLD: (0.0,),  # one ring: heels up
-    CueKind.REST: (0.0, 0.25),  # two quick rings: heels down
-    CueKind.MOVE: (0.0, 0.5),
-    CueKind.SOAK: (0.0,),
-    CueKind.WAIT: (0.0,),
-    CueKind.COUNTDOWN: (0.0,),  # one ring each at 3, 2, 1
-    CueKind.REMINDER: (0.0, 0.3, 0.6),  # three rings: top up the water
-    CueKind.END: (0.0, 0.3, 0.6, 0.9),
+    CueKind.REST: (0.0, 0.2),  # two quick rings: heels down
+    CueKind.MOVE: (0.0, 0.6),  # two slow rings: circles
+    CueKind.SOAK: (0.0, 0.6, 1.2),  # three slow rings: feet in
+    CueKind.WAIT: (),  # the screen waits for the user: nothing to hear
+    CueKind.COUNTDOWN: (0.0,),  # one short ring at 3 only (see countdown_rings)
+    CueKind.REMINDER: (0.0, 0.2, 0.4),  # three quick rings: top up the water
+    CueKind.MAY_STOP: (0.0, 0.2, 0.8, 1.0),  # two pairs: you may stop / move on
+    CueKind.END: (0.0, 0.3, 0.6, 0.9),  # four even rings, again until a key
 }
+"""A terminal has one bell sound: the patterns differ by count and spacing, so each event is told by ear."""
+COUNTDOWN_RING_AT = 3
+"""The 3-2-1 before a step ends rings once, at 3 (not three times): with 14 s heel-raise rounds, three more rings a
+round made nine identical beeps every 14 s."""
+
+
+class SoundLevel(StrEnum):
+    """How much the bell says (the `sounds` setting)."""
+
+    EVERY_CHANGE = "every change"
+    """Each step's start, the countdown before a step ends, reminders, may-stop, the end."""
+    STARTS_AND_END = "starts and the end"
+    """Each step's start, reminders, may-stop and the end: no countdown ring."""
+    OFF = "off"
+
+
+LEVEL_KINDS: dict[SoundLevel, frozenset[CueKind]] = {
+    SoundLevel.EVERY_CHANGE: frozenset(CueKind),
+    SoundLevel.STARTS_AND_END: frozenset(CueKind) - {CueKind.COUNTDOWN},
+    SoundLevel.OFF: frozenset(),
+}
+
+
 END_RING_EVERY = 4.0
 """The end rings again every few seconds until a key is pressed..."""
 END_RING_TIMES = 5
@@ -124,20 +152,20 @@ PHASE_WORDS: dict[str, str] = {"hold": "Hold", "rest": "Rest", "soak": "Soak"}
 
 def cue_for_event(event: object, *, last_part: bool = False) -> tuple[CueKind, Cue] | None:
     """The cue a session event deserves, if any: every change the user must notice without looking."""
-    from coach.engine.events import EndingSoon, Finished, MayMoveOn, PhaseStarted, ReminderDue
-
     if isinstance(event, PhaseStarted):
         kind = CueKind(event.phase.kind.value)
         words = PHASE_WORDS.get(kind.value, event.phase.title)
         return kind, cue_for(kind, words)
     if isinstance(event, EndingSoon):
+        if event.seconds_left != COUNTDOWN_RING_AT:
+            return None
         return CueKind.COUNTDOWN, cue_for(CueKind.COUNTDOWN)
     if isinstance(event, ReminderDue):
         return CueKind.REMINDER, cue_for(CueKind.REMINDER, event.text, notify=True)
     if isinstance(event, MayMoveOn):
         words = "you may stop now" if last_part else "you may move on now"
-        return CueKind.REMINDER, cue_for(CueKind.REMINDER, f"{event.title}: {words}.", notify=True)
+        return CueKind.MAY_STOP, cue_for(CueKind.MAY_STOP, f"{event.title}: {words}.", notify=True)
     if isinstance(event, Finished):
-        words = "Well done. Session complete." if event.status == "completed" else "Session stopped."
+        words = "Well done. Session complete." if event.status is Status.COMPLETED else "Session ended early."
         return CueKind.END, cue_for(CueKind.END, words, notify=True)
     return None

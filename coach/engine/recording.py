@@ -1,7 +1,9 @@
 """The small interface between a running session and the history store, so neither knows the other.
 
-The session runner (plain or full-screen) calls `start` once, `checkpoint` at every phase change and at least every
-10 s in long steps, and `finish` once. The store implements it; tests use an in-memory fake.
+The session runner (`coach.engine.runner`, behind the plain and the full-screen run alike) calls `start` once when
+the user begins, `checkpoint` at every phase change and at least every 10 s in long steps, and then either `finish`
+once or, for a session just begun that the user throws away, `discard`. Whoever made the recorder calls `close`.
+The store implements it; tests use an in-memory fake.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ class SessionStart(NamedTuple):
     slot: str
     started_at: datetime
     """Aware datetime with the local UTC offset in force at the start."""
+    counts_after_seconds: float | None = None
+    """The active time after which the session counts: a session found still `running` after a crash is closed as
+    completed when its last checkpoint reached this, partial otherwise (the same rule as every other ending)."""
 
 
 class Checkpoint(NamedTuple):
@@ -49,3 +54,11 @@ class Recorder(Protocol):
     def checkpoint(self, session_id: str, checkpoint: Checkpoint) -> None: ...
 
     def finish(self, session_id: str, status: Status, ended_at: datetime, checkpoint: Checkpoint) -> None: ...
+
+    def discard(self, session_id: str) -> None:
+        """Forget a session just begun, as if it never ran (the user chose to throw it away)."""
+        ...
+
+    def close(self) -> bool:
+        """Wait for the writes asked for and let go of what is held; True when every write landed."""
+        ...

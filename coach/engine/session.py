@@ -190,17 +190,11 @@ class SessionEngine:
         return self._update()
 
     def finish(self) -> Update:
-        """End the session now: completed if active time reached `counts_after`, else partial."""
+        """End the session now, however the user or the system ended it (finish, stop, a signal): completed if
+        active time reached `counts_after`, else partial. There is one rule, so there is one call."""
         now = self._sync()
         if self._status is Status.RUNNING:
             self._end(now, self._earned(self._active(now)))
-        return self._update()
-
-    def abort(self) -> Update:
-        """End the session now as partial (Ctrl+C, a signal, the user giving up)."""
-        now = self._sync()
-        if self._status is Status.RUNNING:
-            self._end(now, Status.PARTIAL)
         return self._update()
 
     # -- queries ------------------------------------------------------------------------------------------------
@@ -208,6 +202,29 @@ class SessionEngine:
     def checkpoint(self) -> Checkpoint:
         """Where the session is as of the last call, for the recorder."""
         return Checkpoint(self._phase.position, self._active(self._now), self._rounds)
+
+    def next_would_end(self) -> bool:
+        """Whether `next` now would end the session (the last phase of the routine), judged with the time done."""
+        if not self._can_steer():
+            return False
+        trial = self._cursor.copy()
+        trial.forward(self._active(self._now))
+        return trial.ended
+
+    def move_on_would_end(self) -> bool:
+        """Whether `move_on` now would end the session (the ranged block it leaves is the last thing left)."""
+        if not self._can_steer():
+            return False
+        target = self._move_on_target(self._active(self._now), self._elapsed(self._now))
+        if target is None:
+            return False
+        trial = self._cursor.copy()
+        active = self._active(self._now)
+        if target == _PHASE:
+            trial.forward(active)
+        else:
+            trial.leave(target, active)
+        return trial.ended
 
     def next_boundary_in(self) -> float | None:
         """Seconds until the shown whole second changes from the one last reported; None when no countdown runs.

@@ -77,13 +77,17 @@ class Block(NamedTuple):
 
     @property
     def note(self) -> str:
-        """The rule in words: "you may move on in 2:13 · ends by itself at 14:56 (last round)"."""
-        if self.may_move_on:
-            first = "you may move on now"
-        else:
-            first = f"you may move on in {clock_text(self.low - self.elapsed)}"
+        """The rule in words, as offsets from now: "you may move on in 2:13 · ends by itself in 7:09 (last round)"."""
+        wait = to_go(self.low - self.elapsed)
+        first = "you may move on now" if self.may_move_on else f"you may move on in {wait}"
         last = " (last round)" if self.is_group and self.last_round else ""
-        return f"{first} · ends by itself at {clock_text(self.ends_at)}{last}"
+        return f"{first} · ends by itself in {to_go(self.ends_at - self.elapsed)}{last}"
+
+    @property
+    def not_yet(self) -> str:
+        """Why moving on does nothing yet: "You may move on from Heel raises after 10 min — 8:40 to go."."""
+        wait = to_go(self.low - self.elapsed)
+        return f"You may move on from {self.title} after {length_words(self.low)} — {wait} to go."
 
 
 class Progress(NamedTuple):
@@ -148,3 +152,20 @@ def clock_text(seconds: float) -> str:
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def length_words(seconds: float) -> str:
+    """A length as a person says it: "20 s", "10 min", "1 min 30 s", "1 h 5 min" (rounded to the second)."""
+    whole = max(0, round(seconds))
+    hours, minutes = divmod(whole // 60, 60)
+    secs = whole % 60
+    if hours:
+        return f"{hours} h" + (f" {minutes} min" if minutes else "")
+    if not minutes:
+        return f"{secs} s"
+    return f"{minutes} min" + (f" {secs} s" if secs else "")
+
+
+def to_go(seconds: float) -> str:
+    """Time still to go as the countdown shows it, rounded up (M:SS): never 0:00 while time is left."""
+    return clock_text(math.ceil(max(0.0, seconds) - 1e-9))

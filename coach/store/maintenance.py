@@ -108,8 +108,10 @@ def recover(data_dir: Path, connection: sqlite3.Connection) -> list[str]:
     with write_transaction(connection):
         for session_id in abandoned:
             connection.execute(
-                "UPDATE sessions SET status = 'partial', ended_at = COALESCE(last_checkpoint_at, started_at) "
-                "WHERE id = ? AND status = 'running'",
+                # The rule of every other ending: completed once the last checkpoint reached counts_after.
+                "UPDATE sessions SET ended_at = COALESCE(last_checkpoint_at, started_at), status = CASE "
+                "WHEN counts_after IS NOT NULL AND active_seconds >= counts_after - 1e-6 THEN 'completed' "
+                "ELSE 'partial' END WHERE id = ? AND status = 'running'",
                 (session_id,),
             )
     for session_id in abandoned:

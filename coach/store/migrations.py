@@ -169,7 +169,7 @@ def _v5_deleted_sessions(connection: sqlite3.Connection) -> None:
 _BEFORE_SUMMARY = "{ordinal} < (SELECT through FROM history_summary)"
 
 
-def _v7_history_summary(connection: sqlite3.Connection) -> None:
+def _v8_history_summary(connection: sqlite3.Connection) -> None:
     """A summary of the days before one day (coach/store/summary.py): the session count and the runs of kept days,
     so the screens read only the recent days. Derived data only: triggers forget it when anything before its
     day changes, and the next import, maintenance or read makes it again."""
@@ -266,6 +266,12 @@ def insert_in_bulk(connection: sqlite3.Connection, insert: Callable[[], int], ex
     return added
 
 
+def _v7_counts_after(connection: sqlite3.Connection) -> None:
+    """The active time after which each session counts, written when it begins: a session left `running` by a
+    process that died is closed as completed when its last checkpoint reached it (NULL in older rows: partial)."""
+    connection.execute("ALTER TABLE sessions ADD COLUMN counts_after REAL")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "sessions", _v1_sessions),
     Migration(2, "session notes and discomfort; rest days", _v2_notes_and_rest_days),
@@ -273,7 +279,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "the cramp diary", _v4_cramps),
     Migration(5, "tombstones of deleted sessions", _v5_deleted_sessions),
     Migration(6, "sync: its bookkeeping, and triggers that note local changes", create_sync_tables),
-    Migration(7, "a summary of the days before yesterday, so screens read only recent days", _v7_history_summary),
+    Migration(7, "when each session counts, for the repair of a crashed one", _v7_counts_after),
+    Migration(8, "a summary of the days before yesterday, so screens read only recent days", _v8_history_summary),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

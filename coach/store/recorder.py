@@ -58,6 +58,8 @@ _UPSERT = (
     "active_seconds = excluded.active_seconds, cycles_done = excluded.cycles_done, position = excluded.position, "
     "last_checkpoint_at = excluded.last_checkpoint_at"
 )
+_COUNTS_AFTER = "UPDATE sessions SET counts_after = ? WHERE id = ?"
+"""Written with the first row (in the same transaction): the rule a crashed session is repaired by."""
 
 
 def problem_message(path: Path, reason: str) -> str:
@@ -173,13 +175,35 @@ class HistoryRecorder:
             if live.lock is not None:
                 live.lock.release()
 
-    def close(self) -> None:
-        """Release the locks of sessions never finished (they will be recovered as partial) and the file."""
+    def discard(self, session_id: str) -> None:
+        """Delete a session just begun (still `running`) that the user threw away, and release its lock."""
+        with self._mutex:
+            live = self._live.pop(session_id, None)
+        if live is None:
+            return
+        try:
+            if not self._broken:
+                connection = connect(self.path, timeout_ms=FINISH_BUSY_TIMEOUT_MS)
+                try:
+                    with write_transaction(connection):
+                        connection.execute("DELETE FROM sessions WHERE id = ? AND status = 'running'", (session_id,))
+                finally:
+                    connection.close()
+        except Exception as error:  # never raise into the countdown
+            self._fail(error)
+        finally:
+            if live.lock is not None:
+                live.lock.release()
+
+    def close(self) -> bool:
+        """Release the locks of sessions never finished (they are repaired at the next start); True when every
+        finished session is in the history (not kept aside, not lost)."""
         with self._mutex:
             remaining, self._live = list(self._live.values()), {}
         for live in remaining:
             if live.lock is not None:
                 live.lock.release()
+        return not self.unsaved
 
     def __enter__(self) -> HistoryRecorder:
         return self
@@ -235,6 +259,8 @@ class HistoryRecorder:
             try:
                 with write_transaction(connection):
                     connection.execute(_UPSERT, row)
+                    if status is Status.RUNNING and live.start.counts_after_seconds is not None:
+                        connection.execute(_COUNTS_AFTER, (live.start.counts_after_seconds, live.start.id))
             finally:
                 connection.close()
         except sqlite3.Error as error:
@@ -290,3 +316,10 @@ class NullRecorder:
 
     def finish(self, session_id: str, status: Status, ended_at: datetime, checkpoint: Checkpoint) -> None:
         """Nothing is written."""
+
+    def discard(self, session_id: str) -> None:
+        """Nothing was written."""
+
+    def close(self) -> bool:
+        """Nothing to wait for."""
+        return True

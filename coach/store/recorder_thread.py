@@ -24,6 +24,8 @@ class ThreadedRecorder:
         self.on_problem = on_problem
         self._factory = factory
         self._calls: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._saved = True
+        """False once a write failed or the recorder reported not saving."""
         self._thread = threading.Thread(target=self._work, name="coach-recorder", daemon=True)
         """Started by the first write, so opening the store never competes with the run screen's first frame."""
 
@@ -36,6 +38,9 @@ class ThreadedRecorder:
     def finish(self, session_id: str, status: Status, ended_at: datetime, checkpoint: Checkpoint) -> None:
         self._put(lambda recorder: recorder.finish(session_id, status, ended_at, checkpoint))
 
+    def discard(self, session_id: str) -> None:
+        self._put(lambda recorder: recorder.discard(session_id))
+
     def _put(self, call: Callable[[Recorder], None]) -> None:
         self._calls.put(call)
         if self._thread.ident is None:
@@ -46,7 +51,7 @@ class ThreadedRecorder:
         if self._thread.is_alive():
             self._calls.put(_STOP)
             self._thread.join(timeout)
-        return not self._thread.is_alive()
+        return not self._thread.is_alive() and self._saved
 
     def _work(self) -> None:
         try:
@@ -57,10 +62,9 @@ class ThreadedRecorder:
         while True:
             call = self._calls.get()
             if call is _STOP:
-                close = getattr(recorder, "close", None)  # the store's recorder holds a connection and locks
-                if callable(close):
+                if recorder is not None:  # the store's recorder holds a connection and locks
                     try:
-                        close()
+                        self._saved = recorder.close() and self._saved
                     except Exception as error:
                         self._tell(error)
                 return
@@ -72,6 +76,7 @@ class ThreadedRecorder:
                 self._tell(error)
 
     def _tell(self, error: Exception) -> None:
+        self._saved = False
         if self.on_problem is not None:
             self.on_problem(f"History is not being saved: {error}")
             self.on_problem = None  # once is enough

@@ -1,12 +1,12 @@
 """A summary of the history before a day, so that the screens and commands read only the recent days.
 
 The streaks of 100,000 sessions are runs over 33,000 days: worked out from every day, they took 25-150 ms for each
-screen. `history_summary` (schema v7) holds, for the days before one day `through`: how many sessions there were,
+screen. `history_summary` (schema v8) holds, for the days before one day `through`: how many sessions there were,
 and for each set of slots (mask 1-7), the longest run of kept days and the run still going at its end
 (`streak_summary`). A read then walks only the days from `through` to today, plus the last 30 for the rates.
 
 It is derived data, like an index: filled by the import, the day's maintenance and the first read that finds it
-missing, and forgotten (by the v7 triggers) as soon as anything before `through` changes. Everything after it is
+missing, and forgotten (by the v8 triggers) as soon as anything before `through` changes. Everything after it is
 read live, so recording today's sessions never makes it stale. `through` is at most yesterday, and never after
 the last day with data: a query as of an earlier day, or a summary that is missing, reads every day as before.
 `tests/store/test_store_summary_cache.py` checks it agrees with `coach.days.streaks` on random histories.

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -21,10 +23,13 @@ if TYPE_CHECKING:  # the engine, the store and the palette load when first used,
     from textual.driver import Driver
 
     from coach.engine.clock import Clock
-    from coach.engine.recording import Recorder, Status
+    from coach.engine.recording import Recorder
+    from coach.engine.runner import Outcome
     from coach.routines.catalog import Catalog
     from coach.routines.model import Routine, Slot
     from coach.store.recorder_thread import ThreadedRecorder
+    from coach.ui.cue_player import CuePlayer
+    from coach.ui.screens.run import RunScreen
 
 
 def install_signal_handlers(on_signal: Callable[[int], None]) -> None:
@@ -49,26 +54,72 @@ def coach_commands() -> type[Provider]:
 NAMED_CHARACTERS = {"plus": "+", "underscore": "_", "equals_sign": "="}
 """Keys named after the character they type, as coach binds them; the footer shows the character."""
 
+CUE_FLASH_SECONDS = 0.3
+"""How long the screen flashes for a bell in a browser (`coach serve`), where the bell itself is silent."""
+
 HARD_EXIT_AFTER = 5.0
 """Seconds an orderly exit after SIGTERM may take before the process leaves anyway (history flushed first)."""
 
 
-class CoachApp(App[None]):
-    """coach's full-screen app. Its dependencies come in through `AppContext`; it keeps no state of its own."""
+class Recordings:
+    """The one owner of this app's session recorders: a session's recorder is closed (its last write landed) once
+    the session is over, and readers of the history and the exit wait for those closes, never for a running one."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: list[ThreadedRecorder] = []
+        self._ended: list[ThreadedRecorder] = []
+
+    def opened(self, recorder: ThreadedRecorder) -> ThreadedRecorder:
+        """A session began with this recorder."""
+        with self._lock:
+            self._running.append(recorder)
+        return recorder
+
+    def ended(self, recorder: Recorder) -> None:
+        """Its session is over: its writes may still be on the way (closed by `close_ended`)."""
+        with self._lock:
+            if recorder in self._running:
+                self._running.remove(recorder)
+                self._ended.append(recorder)
+
+    def close_ended(self) -> bool:
+        """Wait until every ended session's writes landed (from a thread); True when all were saved."""
+        with self._lock:
+            ended = list(self._ended)
+        saved = all([recorder.close() for recorder in ended])
+        with self._lock:
+            self._ended = [recorder for recorder in self._ended if recorder not in ended]
+        return saved
+
+    def close_all(self) -> bool:
+        """At exit: every recorder, running ones too (a session still running is repaired at the next start)."""
+        with self._lock:
+            self._ended.extend(self._running)
+            self._running.clear()
+        return self.close_ended()
+
+
+class CoachApp(App[object]):
+    """coach's full-screen app. Its dependencies come in through `AppContext`; the sessions it runs are recorded
+    through `recordings`, the one owner of their recorders."""
 
     CSS_PATH = "coach.tcss"
     TITLE = "coach"
     COMMANDS: ClassVar = App.COMMANDS | {coach_commands}
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
-    def __init__(self, context: AppContext, *, start_with: Routine | None = None, slot: Slot | None = None) -> None:
+    def __init__(
+        self, context: AppContext, *, start_with: Routine | None = None, slot: Slot | None = None, quiet: bool = False
+    ) -> None:
         super().__init__()
         self.context = context
         self.start_with = start_with
         self.start_slot = slot
-        self._recorders: list[ThreadedRecorder] = []
-        self._ended: list[Recorder] = []
-        """Recorders of sessions that were closed: their last writes may still be on the way."""
+        self.quiet = quiet
+        """`--quiet`: no bell on the run screen either, whatever the settings say."""
+        self.recordings = Recordings()
+        self._cues: CuePlayer | None = None
         self.theme = context.settings.theme if context.settings.theme in self.available_themes else "textual-dark"
 
     def get_driver_class(self) -> type[Driver]:
@@ -80,6 +131,24 @@ class CoachApp(App[None]):
 
             return CoachDriver
         return driver
+
+    def bell(self) -> None:
+        """The terminal bell. In a browser (`coach serve`) a bell is silent (textual-serve's page ignores BEL): the
+        screen flashes (`-cue-flash`) and the page is told to beep instead (docs/serve.md). The cue player rings
+        through here, so it needs nothing else."""
+        driver = self._driver
+        if driver is None or not driver.is_web:
+            super().bell()
+            return
+        screen = self.screen
+        screen.add_class("-cue-flash")
+        self.set_timer(CUE_FLASH_SECONDS, lambda: screen.remove_class("-cue-flash"), name="cue-flash")
+        write_meta = getattr(driver, "write_meta", None)  # Textual's WebDriver: a packet for textual-serve
+        if callable(write_meta):
+            # A server that died leaves a broken pipe, and a bell rings as a session ends: the hang-up that follows
+            # must still record the session, not stop at the bell.
+            with contextlib.suppress(OSError):
+                write_meta({"type": "coach_bell"})
 
     def get_key_display(self, binding: Binding) -> str:
         """Textual's display of a key ("n", "+", "^p"), without asking unicodedata what a plain key is called.
@@ -95,7 +164,7 @@ class CoachApp(App[None]):
             shown = f"^{shown}"
         return "+".join([*modifiers, shown])
 
-    def get_default_screen(self) -> Screen[object]:
+    def get_default_screen(self) -> Screen[Any]:
         if self.start_with is not None:
             return self._run_screen(self.start_with, self.start_slot)
         from coach.ui.screens.home import HomeScreen
@@ -118,16 +187,26 @@ class CoachApp(App[None]):
     def start_routine(self, routine_id: str) -> None:
         routine = self.context.catalog.get(routine_id)
         if routine is not None:
-            self.push_screen(self._run_screen(routine, None))
+            screen = self._run_screen(routine, None)
+            self.push_screen(screen, lambda outcome: self._session_over(screen, outcome))
 
     def open_history(self) -> None:
         from coach.ui.screens.history import HistoryScreen
 
         self.push_screen(HistoryScreen())
 
-    def _run_screen(self, routine: Routine, slot: Slot | None) -> Screen[object]:
+    def cue_player(self) -> CuePlayer:
+        """The app's one cue player (so "no speech program" is said once, and `--quiet` holds everywhere)."""
+        from coach.ui.cue_player import CuePlayer
+
+        if self._cues is None:
+            self._cues = CuePlayer(self, self.context.settings, quiet=self.quiet)
+        return self._cues
+
+    def _run_screen(self, routine: Routine, slot: Slot | None) -> RunScreen:
         from coach.config.settings import preferred_seconds
         from coach.days.day import choose_slot
+        from coach.engine.runner import SessionRunner
         from coach.engine.session import SessionEngine
         from coach.routines.customize import with_preferred_length
         from coach.store.recorder_thread import ThreadedRecorder
@@ -137,21 +216,26 @@ class CoachApp(App[None]):
         engine = SessionEngine(routine, self.context.clock)
         slot = slot or choose_slot(routine.slots, engine.started_at, self.context.settings.day_start_hour)
         history = self.context.history  # built here, opened on the recorder's thread
-        recorder = ThreadedRecorder(lambda: history.recorder(self._history_problem), self._history_problem)
-        self._recorders.append(recorder)
-        return RunScreen(routine, engine, recorder, slot)
+        recorder = self.recordings.opened(
+            ThreadedRecorder(lambda: history.recorder(self._history_problem), self._history_problem)
+        )
+        return RunScreen(SessionRunner(engine, recorder, slot.value), self.cue_player())
 
-    def session_closed(self, screen: Screen[object], status: Status | None) -> None:
-        """A run screen is done: back to the home screen, or out when coach was started on the routine."""
-        recorder = getattr(screen, "recorder", None)
-        if recorder is not None:
-            self._ended.append(recorder)
-            if self.context.settings.sync_folder:
-                self.sync_history()
-        if len(self.screen_stack) > 1 and self.start_with is None:
-            self.pop_screen()
-        else:
-            self.exit()
+    def _session_over(self, screen: RunScreen, outcome: Outcome | None) -> None:
+        """A run screen was dismissed: its recorder is closed in a worker, so history shows the session next."""
+        self.recordings.ended(screen.runner.recorder)
+        self._close_ended_recorders()
+        if self.context.settings.sync_folder:
+            self.sync_history()
+        if outcome is not None and outcome.status is not None and outcome.ending is not None:
+            from coach.routines.durations import format_duration
+
+            done = format_duration(outcome.active_seconds)
+            self.notify(f"{done} saved as {outcome.status}.", title=f"Session {outcome.ending}", timeout=6)
+
+    @work(thread=True, exclusive=False, group="recorders", name="close recorder", exit_on_error=False)
+    def _close_ended_recorders(self) -> bool:
+        return self.recordings.close_ended()
 
     @work(thread=True, exclusive=True, group="sync", name="sync-history", exit_on_error=False)
     def sync_history(self) -> None:
@@ -169,7 +253,7 @@ class CoachApp(App[None]):
             return 0, None
         from coach.sync.engine import sync_in_background  # the store before the first frame: loaded here
 
-        self.wait_for_ended_sessions()
+        self.recordings.close_ended()
         report, message = sync_in_background(self.context.data_dir, settings.sync_folder, settings.day_start_hour)
         return (report.received_total if report else 0), message
 
@@ -195,33 +279,36 @@ class CoachApp(App[None]):
 
     # -- leaving ----------------------------------------------------------------------------------------------
 
-    def _stop_running_sessions(self) -> None:
+    def _run_screens(self) -> list[RunScreen]:
         from coach.ui.screens.run import RunScreen
 
-        for screen in self.screen_stack:
-            if isinstance(screen, RunScreen):
-                screen.stop_session()
+        return [screen for screen in self.screen_stack if isinstance(screen, RunScreen)]
 
     async def action_quit(self) -> None:
-        """Ctrl+Q: a running session is recorded as partial first."""
-        self._stop_running_sessions()
+        """Ctrl+Q: on the run screen, the same as q there (it asks first when the session would not count)."""
+        screens = self._run_screens()
+        if screens and self.screen is screens[-1] and not screens[-1].runner.snapshot.finished:
+            screens[-1].action_quit_session()
+            return
+        for screen in screens:
+            screen.stop_session()
         self.exit()
 
     def _on_signal(self, number: int) -> None:
-        """SIGTERM/SIGHUP: record a running session as partial, then exit 128+N like a shell would report.
+        """SIGTERM/SIGHUP: end a running session by the rules (completed once it counts), then exit 128+N.
 
         After SIGHUP the terminal is gone: Textual's orderly shutdown would write to it and can block for ever
         (seen with Textual 8.2.8: the process lived on after its tmux pane closed). So the history is flushed and
         the process leaves at once. After SIGTERM the terminal is restored, with the same hard exit as a backstop.
         """
         import signal
-        import threading
 
-        self._stop_running_sessions()
+        for screen in self._run_screens():
+            screen.stop_session()
         code = 128 + number
 
         def leave_now() -> None:
-            self.flush_history()
+            self.recordings.close_all()
             os._exit(code)
 
         if number == signal.SIGHUP:
@@ -231,18 +318,6 @@ class CoachApp(App[None]):
         backstop.daemon = True  # an orderly exit does not wait for it
         backstop.start()
 
-    def wait_for_ended_sessions(self) -> None:
-        """Called by a thread worker before it reads history: the sessions already closed are written by then
-        (otherwise home could still show a soak just finished as "started, not finished")."""
-        for recorder in list(self._ended):
-            close = getattr(recorder, "close", None)
-            if callable(close):
-                close()
-
-    def flush_history(self) -> bool:
-        """Wait for every pending history write; True when all landed."""
-        return all(recorder.close() for recorder in self._recorders)
-
 
 def make_app(
     *,
@@ -251,6 +326,7 @@ def make_app(
     slot: Slot | None = None,
     clock: Clock | None = None,
     catalog: Catalog | None = None,
+    quiet: bool = False,
 ) -> CoachApp:
     """Build the app with real dependencies (tests pass a fake clock and a temporary data folder)."""
     from coach.common.paths import data_dir as resolve_data_dir
@@ -269,7 +345,7 @@ def make_app(
         data_dir=folder,
         settings_problems=[str(problem) for problem in loaded.problems],
     )
-    return CoachApp(context, start_with=routine, slot=slot)
+    return CoachApp(context, start_with=routine, slot=slot, quiet=quiet)
 
 
 def run_app(app: CoachApp) -> int:
@@ -277,7 +353,9 @@ def run_app(app: CoachApp) -> int:
     try:
         app.run()
     finally:
-        app.flush_history()
+        for screen in app._run_screens():  # an app that stopped on an error still ends its session by the rules
+            screen.runner.close()
+        app.recordings.close_all()
     if app.start_with is not None:  # `coach run`: the app closed with the session, before a background sync could
         _, message = app.sync_now()
         if message:
@@ -296,5 +374,6 @@ def run_routine(args: object, routine: Routine, catalog: Catalog | None = None) 
             routine=routine,
             slot=Slot(slot) if slot else None,
             catalog=catalog,
+            quiet=bool(getattr(args, "quiet", False)),
         )
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 
 from textual.app import App
@@ -12,23 +13,31 @@ from coach.engine.cues import (
     BELL_RHYTHMS,
     END_RING_EVERY,
     END_RING_TIMES,
+    LEVEL_KINDS,
+    SPEECH_PROGRAMS,
     Cue,
     CueKind,
+    SoundLevel,
     cue_for_event,
     find_speech_program,
     notification_escapes,
     notify_desktop,
     speak,
 )
+from coach.engine.events import EndingSoon, PhaseStarted, ReminderDue
 
 
 class CuePlayer:
     """Turns session events into sounds the user hears with their eyes on their feet."""
 
-    def __init__(self, app: App[object], settings: Settings) -> None:
+    def __init__(self, app: App[object], settings: Settings, *, quiet: bool = False) -> None:
         self.app = app
         self.settings = settings
+        level = SoundLevel(settings.sounds) if settings.sound and not quiet else SoundLevel.OFF
+        self.rings = LEVEL_KINDS[level]
+        """The kinds of cue the bell plays (`--quiet`, `sound = false`, or the `sounds` setting)."""
         self.speech_program = find_speech_program(settings.speech_program) if settings.voice else None
+        self._told_no_speech = False
         self._ring_timer: Timer | None = None
         self._rings_left = 0
         self.played: list[CueKind] = []
@@ -38,8 +47,7 @@ class CuePlayer:
         """Play what one engine update reported, as one moment: after a late wake-up or a counted sleep the engine
         reports every step that began meanwhile, but the user hears only where they are now (the last step that
         began and what followed it), each kind of cue once, and one spoken sentence, not a chorus."""
-        from coach.engine.events import EndingSoon, PhaseStarted, ReminderDue
-
+        self._tell_no_speech()
         starts = [index for index, event in enumerate(events) if isinstance(event, PhaseStarted)]
         last_start = starts[-1] if starts else -1
         cues: dict[CueKind, Cue] = {}
@@ -71,9 +79,23 @@ class CuePlayer:
         """Play one event's cue."""
         self.play_events((event,))
 
+    def _tell_no_speech(self) -> None:
+        """Spoken cues are on but nothing can speak: say so once, rather than stay silent."""
+        if self.settings.voice and self.speech_program is None and not self._told_no_speech:
+            self._told_no_speech = True
+            wanted = self.settings.speech_program or ", ".join(SPEECH_PROGRAMS)
+            self.app.notify(
+                f"Spoken cues are on, but no speech program was found ({wanted}). Install espeak-ng, or turn "
+                "spoken cues off in settings.",
+                title="No voice",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+
     def play(self, kind: CueKind, cue: Cue) -> None:
         self.played.append(kind)
-        if self.settings.sound:
+        if kind in self.rings:
             for offset in cue.bells:
                 if offset == 0:
                     self.app.bell()
@@ -88,7 +110,9 @@ class CuePlayer:
         if notify_desktop("coach", text):
             return
         driver = self.app._driver  # the only way to write an escape sequence the terminal turns into a notification
-        if driver is not None and not self.app.is_headless:
+        if driver is None or self.app.is_headless or driver.is_web:  # a browser has no such notification
+            return
+        with contextlib.suppress(OSError):  # the terminal (or the server behind a tab) is gone: the session goes on
             driver.write(notification_escapes("coach", text))
 
     def _ring_again(self) -> None:

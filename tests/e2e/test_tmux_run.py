@@ -52,10 +52,15 @@ class Terminal:
             env=self.env,
         )
 
-    def start(self, *argv: str) -> None:
+    def start(self, *argv: str, size: tuple[int, int] = (100, 30)) -> None:
         command = " ".join(shlex.quote(part) for part in (str(COACH), *argv))
         shell = f"{command}; echo $? > {shlex.quote(str(self.status_file))}"
-        self.tmux("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", "sh", "-c", shell)
+        width, height = (str(n) for n in size)
+        self.tmux("new-session", "-d", "-s", "e2e", "-x", width, "-y", height, "sh", "-c", shell)
+
+    def rang(self) -> bool:
+        """Whether the program has rung the terminal's bell since the window opened (tmux keeps the flag)."""
+        return self.tmux("display", "-p", "-t", "e2e", "#{window_bell_flag}").stdout.strip() == "1"
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", "e2e").stdout
@@ -102,16 +107,19 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
         LC_ALL="C.UTF-8",
     )
     env.pop("TMUX", None)  # never talk to a tmux the tests run inside
+    for name in ("COLUMNS", "LINES"):  # set in pytest-xdist workers (80x24): Textual would take them over the pane's
+        env.pop(name, None)
     made = Terminal(tmp_path, env)
     yield made
     made.close()
 
 
+BLOCKS = ("█", "▀", "▄")
+
+
 def digit_rows(screen: str) -> str:
-    """The big countdown: the three lines under the step's title."""
-    lines = screen.splitlines()
-    title = next(index for index, line in enumerate(lines) if line.strip() == "Soak")
-    return "\n".join(lines[title + 1 : title + 4])
+    """The big countdown: the lines drawn in block characters."""
+    return "\n".join(line for line in screen.splitlines() if any(block in line for block in BLOCKS))
 
 
 def history_json(terminal: Terminal) -> list[dict[str, object]]:
@@ -174,7 +182,7 @@ def test_down_then_enter_typed_at_once_starts_the_routine_moved_to(terminal: Ter
     terminal.start()
     terminal.wait_for(lambda screen: "Today ·" in screen and "Foot soak" in screen)
     terminal.keys("Down", "Enter")
-    screen = terminal.wait_for("GET READY")
+    screen = terminal.wait_for("BEFORE YOU START")
     assert "Prepare the water" in screen and "Get ready" not in screen
 
 
@@ -237,3 +245,69 @@ def test_ctrl_z_pauses_and_hands_back_the_terminal_and_a_continue_brings_back_on
     assert terminal.exit_status() == 0
     [session] = history_json(terminal)
     assert session["status"] == "partial"
+
+
+QUICK = """name = "Quick"
+slots = ["morning"]
+[[steps]]
+title = "Up"
+kind = "hold"
+time = "4s"
+[[steps]]
+title = "Down"
+kind = "rest"
+time = "30s"
+"""
+
+
+def quick_routine(terminal: Terminal) -> None:
+    routines = Path(terminal.env["COACH_CONFIG_DIR"]) / "routines"
+    routines.mkdir(parents=True, exist_ok=True)
+    (routines / "quick.toml").write_text(QUICK, encoding="utf-8")
+
+
+@pytest.mark.parametrize("quiet", [True, False])
+def test_quiet_rings_no_bell_on_the_full_screen(terminal: Terminal, quiet: bool) -> None:
+    """`--quiet` silences the full-screen run as it does --plain; without it the hold's end rings."""
+    quick_routine(terminal)
+    terminal.start("run", "quick", *(["--quiet"] if quiet else []))
+    terminal.wait_for(lambda screen: "Down" in screen, timeout=10)  # a step change (and its countdown ring) passed
+    time.sleep(0.5)  # the rest's second ring
+    assert terminal.rang() is not quiet
+    terminal.keys("q")
+    terminal.wait_for("Stop this session?")
+    terminal.keys("y")
+    assert terminal.exit_status() == 0
+
+
+@pytest.mark.parametrize(("size", "rows"), [((80, 24), 5), ((160, 48), 10), ((40, 12), 3)])
+def test_the_countdown_grows_with_the_terminal(terminal: Terminal, size: tuple[int, int], rows: int) -> None:
+    terminal.start("run", "foot-soak", size=size)
+    terminal.wait_for("Prepare the water")
+    terminal.keys("Enter")
+    terminal.wait_for(lambda screen: len(digit_rows(screen).splitlines()) >= rows)
+
+    def footer_keeps_stop_and_finish(screen: str) -> bool:
+        footer = [line for line in screen.splitlines() if line.strip()][-1]
+        return " Stop " in footer and " Finish " in footer
+
+    terminal.wait_for(footer_keeps_stop_and_finish)
+
+
+def test_n_on_the_last_step_asks_and_the_countdown_waits(terminal: Terminal) -> None:
+    """The soak is the last step: n no longer ends a session short of counting with one key."""
+    terminal.start("run", "foot-soak")
+    terminal.wait_for("Prepare the water")
+    terminal.keys("Enter")
+    terminal.wait_for(lambda screen: "SOAK" in screen)
+    terminal.keys("n")
+    asked = terminal.wait_for("This is the last step: end the session?")
+    time.sleep(1.5)
+    assert digit_rows(terminal.screen()) == digit_rows(asked), "the countdown ran on while asking"
+    terminal.keys("n")  # keep going
+    terminal.wait_for(lambda screen: "SOAK" in screen and "last step: end" not in screen)
+    terminal.keys("q")
+    terminal.wait_for("Discard (d)")  # just begun: it may be thrown away
+    terminal.keys("d")
+    assert terminal.exit_status() == 0
+    assert history_json(terminal) == []

@@ -176,19 +176,33 @@ class FakeWaiter:
 
 @dataclass
 class FakeRecorder:
-    """Keeps every call, with the monotonic time it came at."""
+    """An in-memory history: keeps every call, with the monotonic time it came at, and the rows they leave."""
 
     clock: FakeClock
     calls: list[tuple[str, float, object]] = field(default_factory=list)
+    rows: dict[str, tuple[Status, float]] = field(default_factory=dict)
+    """Session id -> (status, active seconds), as a history table would hold them."""
+    closed: bool = False
 
     def start(self, session: SessionStart) -> None:
         self.calls.append(("start", self.clock.monotonic(), session))
+        self.rows[session.id] = (Status.RUNNING, 0.0)
 
     def checkpoint(self, session_id: str, checkpoint: Checkpoint) -> None:
         self.calls.append(("checkpoint", self.clock.monotonic(), checkpoint))
+        self.rows[session_id] = (Status.RUNNING, checkpoint.active_seconds)
 
     def finish(self, session_id: str, status: Status, ended_at: datetime, checkpoint: Checkpoint) -> None:
         self.calls.append(("finish", self.clock.monotonic(), (status, ended_at, checkpoint)))
+        self.rows[session_id] = (status, checkpoint.active_seconds)
+
+    def discard(self, session_id: str) -> None:
+        self.calls.append(("discard", self.clock.monotonic(), session_id))
+        self.rows.pop(session_id, None)
+
+    def close(self) -> bool:
+        self.closed = True
+        return True
 
     def named(self, name: str) -> list[tuple[str, float, object]]:
         return [call for call in self.calls if call[0] == name]

@@ -120,7 +120,7 @@ def test_taking_ten_seconds_never_leaves_less_than_a_second() -> None:
 def test_controls_after_the_end_do_nothing() -> None:
     drive = Drive.of(simple_routine(timed("A", 1)))
     drive.tick(1)
-    for control in ("next", "back", "pause", "resume", "add_time", "move_on", "finish", "abort", "ready"):
+    for control in ("next", "back", "pause", "resume", "add_time", "move_on", "finish", "ready"):
         update = drive.do(control)
         assert update.events == () and update.snapshot.finished and update.snapshot.status is Status.COMPLETED
 

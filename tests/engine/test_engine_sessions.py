@@ -87,11 +87,13 @@ def test_finishing_a_soak_before_its_lower_bound_is_partial_after_it_completed(s
     assert update.events == (Finished(status, pytest.approx(stop_at)),)
 
 
-def test_aborting_is_partial_even_after_the_lower_bound() -> None:
+def test_there_is_one_way_to_end_and_it_counts_after_the_lower_bound() -> None:
+    """No `abort` that would record a session past `counts_after` as partial: every ending follows one rule."""
+    assert not hasattr(SessionEngine, "abort")
     drive = Drive.of(soak_routine())
     drive.do("ready")
     drive.tick(1000)
-    assert drive.do("abort").snapshot.status is Status.PARTIAL
+    assert drive.do("finish").snapshot.status is Status.COMPLETED
 
 
 def test_a_ranged_step_may_be_left_only_after_its_lower_bound() -> None:
@@ -112,13 +114,13 @@ def test_the_heel_raise_block_shows_its_rule_and_ends_on_a_whole_round_before_it
     drive = Drive.of(toe_routine())
     start = drive.do("ready").snapshot
     assert start.block is not None and start.block.is_group
-    assert start.block.note == "you may move on in 10:00 · ends by itself at 14:56"
+    assert start.block.note == "you may move on in 10:00 · ends by itself in 14:56"  # from now: not a clock time
     assert start.progress.left_min == pytest.approx(680) and start.progress.left_max == pytest.approx(976)
     drive.tick(14 * 63)  # the start of round 64, the last that fits
     last = drive.last
     assert last is not None and last.snapshot.phase.position == "Heel raises > Heels up, hold (round 64)"
     assert last.snapshot.block is not None and last.snapshot.block.last_round and last.snapshot.may_move_on
-    assert last.snapshot.block.note == "you may move on now · ends by itself at 14:56 (last round)"
+    assert last.snapshot.block.note == "you may move on now · ends by itself in 0:14 (last round)"
     drive.tick(10)
     assert drive.last is not None and drive.last.snapshot.next_title == "Left ankle"
     drive.tick(4)
@@ -210,7 +212,7 @@ def test_a_session_has_begun_once_the_user_is_past_getting_ready() -> None:
     clock.advance(60)  # reading the safety notes does not begin the session
     assert engine.advance().snapshot.begun is False
     assert engine.ready().snapshot.begun is True
-    assert engine.abort().snapshot.begun is True  # stays begun once it has
+    assert engine.finish().snapshot.begun is True  # stays begun once it has
 
 
 def test_a_routine_that_starts_with_a_countdown_has_begun_at_once() -> None:

@@ -10,7 +10,8 @@ from engine_fakes import TOP_UP, FakeRecorder, FakeWaiter, Suspend, simple_routi
 
 from coach.cli.plain_runner import KEYS, Line, PlainResult, Signalled, run_plain
 from coach.engine.clock import FakeClock
-from coach.engine.recording import Checkpoint, SessionStart, Status
+from coach.engine.recording import Checkpoint, Status
+from coach.engine.runner import Ending, Outcome, SessionRunner
 from coach.engine.session import SessionEngine
 from coach.routines.model import Routine, Span, StepKind, TimedStep, WaitStep
 
@@ -22,18 +23,17 @@ def run(
     routine: Routine, script: list[tuple[float, object]] | None = None, *, bell: bool = True, interactive: bool = True
 ) -> tuple[PlainResult, str, FakeRecorder, FakeWaiter, FakeClock]:
     clock = FakeClock()
-    engine = SessionEngine(routine, clock)
-    session = SessionStart("id-1", routine.id, routine.name, "morning", engine.started_at)
     recorder = FakeRecorder(clock)
+    runner = SessionRunner(SessionEngine(routine, clock), recorder, "morning", session_id="id-1")
     waiter = FakeWaiter(clock, script or [], interactive=interactive)  # type: ignore[arg-type]
     out = io.StringIO()
-    result = run_plain(engine, recorder, session, waiter, out, bell=bell)
+    result = run_plain(runner, waiter, out, bell=bell)
     return result, out.getvalue(), recorder, waiter, clock
 
 
 def test_one_line_per_event_with_the_elapsed_time_and_a_bell_at_each_change() -> None:
     result, text, _, _, _ = run(TINY, [(2.0, Line(""))])
-    assert result == PlainResult(Status.COMPLETED, 0)
+    assert result == PlainResult(Outcome(Ending.FINISHED, Status.COMPLETED, 14.0), 0)
     assert text.splitlines() == [
         "Simple (morning): 14s; it counts after 14s.",
         KEYS,
@@ -56,8 +56,9 @@ def test_the_recorder_sees_the_start_a_checkpoint_at_each_change_and_at_least_ev
     assert [call[0] for call in recorder.calls].count("finish") == 1 and recorder.calls[-1][0] == "finish"
     times = [at - 1000.0 for name, at, _ in recorder.calls if name == "checkpoint"]
     assert all(later - earlier <= 10.0 + 1e-6 for earlier, later in zip(times, times[1:], strict=False))
-    for change in (1.0, 36.0, 38.0):  # ready, Short starts, the end
+    for change in (1.0, 36.0):  # ready, Short starts (the end is written by `finish`, with its checkpoint)
         assert any(abs(at - change) < 0.01 for at in times)
+    assert recorder.calls[-1][1] - 1000.0 == pytest.approx(38.0, abs=0.01)
     status, ended_at, checkpoint = recorder.calls[-1][2]  # type: ignore[misc]
     assert status is Status.COMPLETED and checkpoint == Checkpoint("Short", pytest.approx(37.0), 0)
     assert ended_at == clock.wall()
@@ -66,8 +67,8 @@ def test_the_recorder_sees_the_start_a_checkpoint_at_each_change_and_at_least_ev
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_a_signal_ends_the_session_as_partial_with_its_exit_code(signum: int, code: int) -> None:
     result, text, recorder, _, _ = run(TINY, [(2.0, Line("")), (5.0, Signalled(signum))])
-    assert result == PlainResult(Status.PARTIAL, code)
-    assert text.splitlines()[-1] == "00:05 Stopped: partial, 3 s of exercise.\a"
+    assert result == PlainResult(Outcome(Ending.STOPPED, Status.PARTIAL, 3.0), code)
+    assert text.splitlines()[-1] == "00:05 Stopped after 3 s: saved as partial (it counts after 14 s).\a"
     status, _, checkpoint = recorder.calls[-1][2]  # type: ignore[misc]
     assert status is Status.PARTIAL and checkpoint.active_seconds == pytest.approx(3.0)
 
@@ -100,9 +101,41 @@ def test_a_soak_prints_its_reminders_and_when_the_user_may_stop_without_a_busy_l
 def test_enter_after_the_lower_bound_moves_on_and_f_finishes() -> None:
     result, text, _, _, _ = run(soak_routine(), [(0.0, Line("")), (950.0, Line(""))])
     assert result.status is Status.COMPLETED and text.splitlines()[-1].startswith("15:50 Finished: completed")
-    early, text, _, _, _ = run(soak_routine(), [(0.0, Line("")), (600.0, Line("f"))])
+    early, text, _, _, _ = run(soak_routine(), [(0.0, Line("")), (600.0, Line("f")), (601.0, Line("y"))])
     assert early.status is Status.PARTIAL and early.exit_code == 0
-    assert text.splitlines()[-1] == "10:00 Stopped: partial, 10 min of exercise.\a"
+    lines = text.splitlines()
+    assert lines[-2].startswith("10:00 End the session now? It counts after 15 min (5 min to go)")
+    assert lines[-1] == "10:01 Finished early: 10 min 1 s done, saved as partial (it counts after 15 min).\a"
+
+
+def test_before_it_counts_every_ending_asks_and_no_keeps_going() -> None:
+    """f, q, and n on the last step: each asks first; Enter alone (or no terminal to answer) keeps going."""
+    for key in ("f", "q", "n"):
+        result, text, _, _, _ = run(soak_routine(), [(0.0, Line("")), (60.0, Line(key)), (61.0, Line(""))])
+        assert "01:00 End the session now?" in text and "01:01 Going on." in text
+        assert result.outcome == Outcome(Ending.FINISHED, Status.COMPLETED, 1200.0)  # it ran to its end
+    result, text, _, _, _ = run(soak_routine(), [(0.0, Line("")), (60.0, Line("n"))], interactive=False)
+    assert result.outcome.status is Status.COMPLETED and "(no input: going on)" in text
+
+
+def test_after_it_counts_q_stops_at_once_and_the_session_counts() -> None:
+    result, text, recorder, _, _ = run(soak_routine(), [(0.0, Line("")), (16 * 60, Line("q"))])
+    assert result.outcome == Outcome(Ending.STOPPED, Status.COMPLETED, 960.0)
+    assert text.splitlines()[-1] == "16:00 Stopped: completed, 16 min of exercise. Well done.\a"
+    assert recorder.rows["id-1"] == (Status.COMPLETED, 960.0)
+
+
+def test_a_session_just_begun_can_be_thrown_away() -> None:
+    result, text, recorder, _, _ = run(TINY, [(0.0, Line("")), (2.0, Line("q")), (3.0, Line("d"))])
+    assert "d and Enter: throw this session away." in text
+    assert result.outcome == Outcome(Ending.DISCARDED, None, 3.0)
+    assert text.splitlines()[-1] == "00:03 Discarded: this session (3 s) is not saved.\a"
+    assert recorder.rows == {}
+
+
+def test_m_before_its_time_says_how_long_to_go() -> None:
+    _, text, _, _, _ = run(soak_routine(), [(0.0, Line("")), (60.0, Line("m"))])
+    assert "01:00 You may move on from Soak after 15 min — 14:00 to go." in text
 
 
 def test_typed_pause_stops_the_countdown_and_enter_goes_on() -> None:
@@ -123,12 +156,13 @@ def test_a_sleep_gap_is_asked_about_and_counted_only_when_the_user_says_yes() ->
     yes, text, _, _, _ = run(soak, [(0.0, Line("")), (100.0, Suspend(600)), (101.0, Line("y"))])
     assert "11:40 The computer slept for 10 min. Count that time as done? y and Enter, or Enter." in text
     assert yes.status is Status.COMPLETED and text.splitlines()[-1].startswith("20:")  # 20 min of soak, not 30
-    no, text, recorder, _, _ = run(soak, [(0.0, Line("")), (100.0, Suspend(600)), (101.0, Line("")), (200, Line("f"))])
+    script = [(0.0, Line("")), (100.0, Suspend(600)), (101.0, Line("")), (200, Line("f")), (200, Line("y"))]
+    no, text, recorder, _, _ = run(soak, script)  # type: ignore[arg-type]
     assert no.status is Status.PARTIAL
     assert recorder.calls[-1][2][2].active_seconds == pytest.approx(199)  # type: ignore[index]
 
 
 def test_stopped_while_getting_ready_records_nothing_as_the_app_does() -> None:
     result, _, recorder, _, _ = run(TINY, [(20.0, Signalled(signal.SIGINT))])
-    assert result == PlainResult(Status.PARTIAL, 130)
+    assert result == PlainResult(Outcome(None, None, 0.0), 130)
     assert recorder.calls == []

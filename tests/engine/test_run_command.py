@@ -64,7 +64,20 @@ def test_ctrl_c_ends_a_real_session_as_partial_with_exit_130(tmp_path: Path) -> 
     process.send_signal(signal.SIGINT)
     out, _ = process.communicate(timeout=30)
     assert process.returncode == 130
-    assert out.splitlines()[-1].startswith("00:00 Stopped: partial")
+    assert out.splitlines()[-1].startswith("00:00 Stopped after 0 s: saved as partial")
+
+
+def test_plain_exits_1_when_the_session_could_not_be_saved(tmp_path: Path) -> None:
+    """A data folder that cannot hold the history: the session runs, says so, and the exit code tells a script."""
+    routine = tmp_path / "tiny.toml"
+    routine.write_text(TINY, encoding="utf-8")
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the data folder should be", encoding="utf-8")
+    process = coach("--data-dir", str(blocked), "run", str(routine), "--plain", "--quiet")
+    out, err = process.communicate(timeout=30)
+    assert out.splitlines()[-1] == "00:02 Finished: completed, 2 s of exercise. Well done."
+    assert "History is not being saved" in err and "this session is not saved in your history" in err
+    assert process.returncode == 1
 
 
 def test_a_bad_routine_file_prints_its_located_problems_and_exits_1(

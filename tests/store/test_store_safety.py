@@ -85,16 +85,16 @@ def test_migrating_a_v1_history_keeps_every_session(tmp_path: Path) -> None:
     v1_rows = make_v1_database(path)
     store = open_store(tmp_path, day_start_hour=4)
     connection = sqlite3.connect(path)
-    assert schema_version(connection) == LATEST_VERSION == 7
+    assert schema_version(connection) == LATEST_VERSION == 8
     columns = [row[1] for row in connection.execute("PRAGMA table_info(sessions)")]
     # v3's per-day summary was filled from the v1 sessions: the completed morning of 2024-05-01 only.
     assert connection.execute("SELECT ordinal, mask FROM day_slots").fetchall() == [(date(2024, 5, 1).toordinal(), 1)]
     connection.close()
-    assert columns[-2:] == ["note", "discomfort"]
+    assert columns[-3:] == ["note", "discomfort", "counts_after"]
     after = raw_rows(path, "SELECT * FROM sessions ORDER BY id")
     # Every v1 value is still there; the new columns are empty; only the running one was recovered.
     assert [row[:13] for row in after[:2]] == [tuple(r) for r in v1_rows[:2]]
-    assert [row[13:] for row in after] == [(None, None)] * 3
+    assert [row[13:] for row in after] == [(None, None, None)] * 3
     recovered = after[2]
     assert recovered[8] == "partial" and recovered[7] == "2024-05-02T19:02:10+02:00" and recovered[9] == 120.0
     # v2 features work on the migrated file.

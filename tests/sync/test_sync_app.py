@@ -77,7 +77,7 @@ async def test_a_session_run_with_coach_run_goes_out_when_it_ends(tmp_path: Path
         await pilot.pause()
         await pilot.press("q")
         await _settle(app)
-    assert app.flush_history()
+    assert app.recordings.close_all()
     assert app.sync_now() == (0, None)  # as run_app does once the app has closed with the session
 
     (journal,) = folder.glob("coach-*.jsonl")

@@ -34,7 +34,7 @@ def app(data_dir: Path) -> Iterator[CoachApp]:
     seed_diary(data_dir)
     made = build_app(fake_clock(), data_dir)
     yield made
-    made.flush_history()
+    made.recordings.close_all()
 
 
 def test_settings(snap_compare: SnapCompare, app: CoachApp) -> None:

@@ -118,7 +118,7 @@ async def test_back_home_after_a_session_the_plan_shows_it(clock: FakeClock, dat
         assert isinstance(app.screen, HomeScreen)
         await settle(pilot)
         assert "Bedtime  done" in screen_text(app)
-    assert app.flush_history()
+    assert app.recordings.close_all()
     assert [(r.routine_id, r.status.value) for r in history(data_dir)] == [("foot-soak", "completed")]
 
 

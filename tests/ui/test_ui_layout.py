@@ -65,7 +65,7 @@ async def test_a_tiny_window_asks_to_be_larger_and_the_timer_runs_on(clock: Fake
         assert screen.has_class("-tiny")
         assert "Make the window larger" in screen_text(app) and "(at least 40×12)" in screen_text(app)
         await advance(pilot, clock, 65)
-        assert screen.engine.snapshot().shown_remaining == 20 * 60 - 65  # still counting, unseen
+        assert screen.runner.engine.snapshot().shown_remaining == 20 * 60 - 65  # still counting, unseen
         await pilot.resize_terminal(39, 30)
         assert screen.has_class("-tiny")
         await pilot.resize_terminal(100, 11)

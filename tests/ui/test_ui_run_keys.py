@@ -9,7 +9,7 @@ import pytest
 from ui_helpers import advance, build_app, digits, history, run_screen, screen_text, shown
 
 from coach.engine.clock import FakeClock
-from coach.ui.screens.dialogs import Question
+from coach.ui.screens.dialogs import Question, StopQuestion
 
 SIZE = (100, 30)
 
@@ -19,7 +19,7 @@ async def test_enter_at_get_ready_starts_the_countdown(clock: FakeClock, data_di
     async with app.run_test(size=SIZE) as pilot:
         screen = run_screen(app)
         assert screen.query_one("#run").has_class("-waiting")
-        assert shown(app, "#run-label") == "GET READY"
+        assert shown(app, "#run-label") == "BEFORE YOU START"  # not "GET READY" above "Get ready"
         assert "Press Enter when you are ready." in screen_text(app)
         assert "Hold on to something that will not move" in screen_text(app)  # safety notes while getting ready
         await advance(pilot, clock, 30)  # waiting costs nothing: still the same step
@@ -51,7 +51,10 @@ async def test_a_wake_up_is_armed_only_while_the_countdown_runs(clock: FakeClock
         await pilot.press("space")
         assert screen.wake_armed
         await pilot.press("q")
-        await pilot.press("enter")  # yes, stop
+        assert not screen.wake_armed  # the countdown waits while the stop question is up
+        await pilot.press("enter")  # Enter keeps going: a key pressed by mistake ends nothing
+        assert screen.wake_armed
+        await pilot.press("q", "y")
         assert not screen.wake_armed
 
 
@@ -77,7 +80,7 @@ async def test_space_pauses_and_the_digits_hold_still_then_resumes(clock: FakeCl
         assert digits(app) == "18:57"
         assert "space Pause" in screen_text(app)
         await pilot.press("q", "y")
-    assert app.flush_history()
+    assert app.recordings.close_all()
     assert history(data_dir)[0].active_seconds == pytest.approx(63)  # the pause did not count
 
 
@@ -113,64 +116,120 @@ async def test_plus_and_minus_change_the_time_left_by_ten_seconds(clock: FakeClo
         assert digits(app) == "19:50"
 
 
-async def test_move_on_only_when_allowed(clock: FakeClock, data_dir: Path) -> None:
+async def test_move_on_says_why_not_yet_then_moves_on(clock: FakeClock, data_dir: Path) -> None:
     app = build_app(clock, data_dir, "toe-exercises")
     async with app.run_test(size=SIZE) as pilot:
         screen = run_screen(app)
         await pilot.press("enter")
-        assert screen.check_action("move_on", ()) is None  # greyed in the footer
+        assert screen.check_action("move_on", ()) is True  # it answers, even before its time
         assert "you may move on in 10 min" in shown(app, "#run-rep")  # minutes: the digits carry the seconds
-        await advance(pilot, clock, 5 * 60)
-        await pilot.press("m")  # does nothing yet
+        await advance(pilot, clock, 80)
+        await pilot.press("m")  # does nothing yet, and says why
         assert shown(app, "#run-title").startswith("Heels")
-        await advance(pilot, clock, 5 * 60 + 1)
-        assert screen.check_action("move_on", ()) is True
+        await pilot.pause()
+        assert "You may move on from Heel raises after 10 min — 8:40 to go." in screen_text(app)
+        await advance(pilot, clock, 10 * 60 - 80 + 1)
         assert "You may move on now: press m." in screen_text(app)
         await pilot.press("m")
-        assert shown(app, "#run-title") == "Left ankle, circles"
-        assert screen.check_action("move_on", ()) is None
+        assert shown(app, "#run-title") == "Left ankle, circles one way"
+        assert screen.check_action("move_on", ()) is False  # nothing ranged left: not in the footer
 
 
-async def test_finish_only_when_allowed_and_recorded_as_completed(clock: FakeClock, data_dir: Path) -> None:
+async def test_finish_before_it_counts_asks_and_after_it_finishes(clock: FakeClock, data_dir: Path) -> None:
     app = build_app(clock, data_dir, "foot-soak")
     async with app.run_test(size=SIZE) as pilot:
         screen = run_screen(app)
         await pilot.press("enter")
         await advance(pilot, clock, 14 * 60, step=30)
-        assert screen.check_action("finish", ()) is None
         await pilot.press("f")
+        assert isinstance(app.screen, StopQuestion)
+        assert "A session counts after 15 min — 1:00 to go." in screen_text(app)
+        await pilot.press("n")
         assert not screen.query_one("#run").has_class("-finished")
         await advance(pilot, clock, 60 + 5, step=5)
-        assert screen.check_action("finish", ()) is True
         assert "You may stop now: press f to finish." in screen_text(app)
-        await pilot.press("f")
+        await pilot.press("f")  # it counts: no question
         assert screen.query_one("#run").has_class("-finished")
-        assert shown(app, "#run-label") == "DONE"
+        assert shown(app, "#run-label") == "FINISHED"
         assert shown(app, "#run-title") == "Session complete"
         assert digits(app) == "15:05"
-    assert app.flush_history()
+    assert app.recordings.close_all()
     [session] = history(data_dir)
     assert (session.status.value, session.slot) == ("completed", "bedtime")
     assert session.active_seconds == pytest.approx(15 * 60 + 5)
 
 
+async def test_next_on_the_last_step_asks_before_it_counts(clock: FakeClock, data_dir: Path) -> None:
+    """The soak is the last step: n or the right arrow there would end the session short of counting."""
+    app = build_app(clock, data_dir, "foot-soak")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = run_screen(app)
+        await pilot.press("enter")
+        await advance(pilot, clock, 5 * 60, step=30)
+        for key in ("n", "right"):
+            await pilot.press(key)
+            assert isinstance(app.screen, StopQuestion)
+            assert "This is the last step: end the session?" in screen_text(app)
+            await pilot.press("n")
+            assert app.screen is screen and not screen.runner.snapshot.finished
+        await pilot.press("n", "y")
+        assert shown(app, "#run-label") == "FINISHED EARLY"
+        assert "5 min done: saved as partial, since a session counts after 15 min." in screen_text(app)
+    assert app.recordings.close_all()
+    assert history(data_dir)[0].status.value == "partial"
+
+
 @pytest.mark.parametrize("key", ["q", "escape"])
-async def test_quit_asks_first_n_keeps_going(key: str, clock: FakeClock, data_dir: Path) -> None:
+async def test_quit_asks_first_and_the_countdown_waits_n_keeps_going(
+    key: str, clock: FakeClock, data_dir: Path
+) -> None:
     app = build_app(clock, data_dir, "foot-soak")
     async with app.run_test(size=SIZE) as pilot:
         screen = run_screen(app)
         await pilot.press("enter")
         await advance(pilot, clock, 90)
         await pilot.press(key)
-        assert isinstance(app.screen, Question) and app.screen.id == "quit-dialog"
+        assert isinstance(app.screen, StopQuestion) and app.screen.id == "stop-dialog"
         text = screen_text(app)
-        assert "Stop this session?" in text and "It is saved as partial, with the 1m30s done so far." in text
+        assert "Stop this session?" in text
+        assert "1 min 30 s done. A session counts after 15 min — 13:30 to go." in text
+        assert "saved as partial." in text
+        await advance(pilot, clock, 45)  # reading the question: the countdown waits
+        assert digits(app) == "18:30"
         await pilot.press("n")
         assert app.screen is screen
         await advance(pilot, clock, 1)
         assert digits(app) == "18:29"  # kept going
         await pilot.press(key, "escape")  # Escape in the question: keep going too
         assert app.screen is screen and app.is_running
+
+
+async def test_a_session_just_begun_can_be_discarded_from_the_stop_question(clock: FakeClock, data_dir: Path) -> None:
+    app = build_app(clock, data_dir, "toe-exercises")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await advance(pilot, clock, 2)
+        await pilot.press("q")
+        assert "Just begun by mistake?" in screen_text(app)
+        assert "Discard (d)" in screen_text(app)
+        await pilot.press("d")
+        assert not app.is_running
+    assert app.recordings.close_all()
+    assert history(data_dir) == []
+
+
+async def test_after_it_counts_q_stops_at_once_and_the_session_counts(clock: FakeClock, data_dir: Path) -> None:
+    """A soak stopped at minute 16 keeps the bedtime streak: no question, status completed."""
+    app = build_app(clock, data_dir, "foot-soak")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await advance(pilot, clock, 16 * 60, step=30)
+        await pilot.press("q")
+        assert not isinstance(app.screen, StopQuestion)
+        assert not app.is_running
+    assert app.recordings.close_all()
+    [session] = history(data_dir)
+    assert (session.status.value, session.active_seconds) == ("completed", 16 * 60)
 
 
 async def test_quit_y_stops_and_records_a_partial_session(clock: FakeClock, data_dir: Path) -> None:
@@ -182,7 +241,7 @@ async def test_quit_y_stops_and_records_a_partial_session(clock: FakeClock, data
         await advance(pilot, clock, 100)  # paused: not counted
         await pilot.press("q", "y")
         assert not app.is_running  # started with `coach run`: closing the session closes the app
-    assert app.flush_history()
+    assert app.recordings.close_all()
     [session] = history(data_dir)
     assert session.status.value == "partial"
     assert session.routine_id == "foot-soak"
@@ -198,7 +257,7 @@ async def test_quit_from_home_goes_back_home(clock: FakeClock, data_dir: Path) -
         await advance(pilot, clock, 20)
         await pilot.press("q", "y")
         assert isinstance(app.screen, HomeScreen)
-    assert app.flush_history()
+    assert app.recordings.close_all()
     [session] = history(data_dir)
     assert (session.status.value, session.slot, session.active_seconds) == ("partial", "morning", 20)
 
@@ -213,7 +272,7 @@ async def test_finished_session_closes_without_asking_and_the_app_exits(clock: F
         await pilot.press("q")
         assert not isinstance(app.screen, Question)
         assert not app.is_running
-    assert app.flush_history()
+    assert app.recordings.close_all()
     [session] = history(data_dir)
     assert (session.status.value, session.slot) == ("completed", "bedtime")
     assert session.active_seconds == pytest.approx(20 * 60)
@@ -243,7 +302,7 @@ async def test_ctrl_z_pauses_before_handing_the_terminal_back(
         await advance(pilot, clock, 10)
         await pilot.press("ctrl+z")
         assert suspended == [True]
-        assert screen.engine.snapshot().paused and screen.query_one("#run").has_class("-paused")
+        assert screen.runner.snapshot.paused and screen.query_one("#run").has_class("-paused")
         await advance(pilot, clock, 300)  # the shell has the terminal: nothing counts
         assert digits(app) == "19:50"
         await pilot.press("space")
@@ -251,14 +310,16 @@ async def test_ctrl_z_pauses_before_handing_the_terminal_back(
         assert digits(app) == "19:49"
 
 
-async def test_ctrl_q_records_the_running_session_as_partial(clock: FakeClock, data_dir: Path) -> None:
+async def test_ctrl_q_asks_as_q_does_then_records_the_session_as_partial(clock: FakeClock, data_dir: Path) -> None:
     app = build_app(clock, data_dir, "toe-exercises")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
         await advance(pilot, clock, 33)
         await pilot.press("ctrl+q")
+        assert isinstance(app.screen, StopQuestion)
+        await pilot.press("y")
         assert not app.is_running
-    assert app.flush_history()
+    assert app.recordings.close_all()
     [session] = history(data_dir)
     assert (session.status.value, session.active_seconds) == ("partial", 33)
 
@@ -280,29 +341,12 @@ async def test_sleep_gap_question(answer: str, active: float, clock: FakeClock, 
         assert shown(app, "#run-label") == "PAUSED (computer slept)"
         await pilot.press(answer)
         assert app.screen is screen
-        snapshot = screen.engine.snapshot()
+        snapshot = screen.runner.snapshot
         assert snapshot.active_seconds == pytest.approx(active)
         assert not snapshot.paused and snapshot.gap_seconds is None
         assert digits(app) == ("9:55" if answer == "y" else "19:55")
         await advance(pilot, clock, 1)
         assert digits(app) == ("9:54" if answer == "y" else "19:54")
-
-
-async def test_a_finish_while_a_question_is_open_is_not_lost(clock: FakeClock, data_dir: Path) -> None:
-    """The soak ends by itself while "Stop this session?" is open; answering y still leaves one completed record."""
-    app = build_app(clock, data_dir, "foot-soak")
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter")
-        await advance(pilot, clock, 19 * 60 + 50, step=10)
-        await pilot.press("q")
-        assert isinstance(app.screen, Question)
-        await advance(pilot, clock, 20)
-        assert run_screen(app).query_one("#run").has_class("-finished")
-        await pilot.press("y")
-        assert not app.is_running
-    assert app.flush_history()
-    [session] = history(data_dir)
-    assert session.status.value == "completed"
 
 
 async def test_quit_while_getting_ready_leaves_at_once_and_records_nothing(clock: FakeClock, data_dir: Path) -> None:
@@ -313,5 +357,5 @@ async def test_quit_while_getting_ready_leaves_at_once_and_records_nothing(clock
         await pilot.press("q")
         assert not isinstance(app.screen, Question)
         assert not app.is_running
-    assert app.flush_history()
+    assert app.recordings.close_all()
     assert history(data_dir) == []

@@ -61,7 +61,8 @@ async def test_switches_speech_program_and_theme(clock: FakeClock, data_dir: Pat
         await pilot.press("space")  # sounds off
         assert screen.query_one("#settings-sound", Switch).value is False
         assert "off" in screen_text(app)  # the state in words, not only in colour
-        await pilot.press("tab", "space")  # spoken cues on
+        await pilot.press("tab", "tab", "space")  # past "How much sound": spoken cues on
+        screen.query_one("#settings-sounds", Select).value = "starts and the end"
         screen.query_one("#settings-speech", Select).value = "espeak-ng"
         screen.query_one("#settings-theme", Select).value = "nord"
         await pilot.pause()
@@ -70,6 +71,7 @@ async def test_switches_speech_program_and_theme(clock: FakeClock, data_dir: Pat
         await settle(pilot)
     saved = load_settings(settings_file).settings
     assert (saved.sound, saved.voice, saved.speech_program, saved.theme) == (False, True, "espeak-ng", "nord")
+    assert saved.sounds == "starts and the end"
 
 
 async def test_escape_leaves_without_saving_and_puts_the_theme_back(

@@ -75,7 +75,7 @@ def scene(data_dir: Path) -> Iterator[Scene]:
     made = Scene(data_dir)
     yield made
     for app in made.apps:
-        app.flush_history()
+        app.recordings.close_all()
 
 
 def test_home(snap_compare: SnapCompare, scene: Scene) -> None:
@@ -141,3 +141,33 @@ def test_small_window_soak_reminder(snap_compare: SnapCompare, scene: Scene) -> 
 def test_tiny_window(snap_compare: SnapCompare, scene: Scene) -> None:
     app = scene.app("toe-exercises")
     assert snap_compare(app, terminal_size=(30, 10), run_before=scene.steps("enter", 3))
+
+
+# -- the run screen at the sizes a person meets: 80x24, 60x20, 40x15 and 160x48 --------------------------------
+
+SIZES = [(80, 24), (60, 20), (40, 15), (160, 48)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_run_get_ready_at(snap_compare: SnapCompare, scene: Scene, size: tuple[int, int]) -> None:
+    """Safety notes shown, or a visible way to them (s), at every size."""
+    assert snap_compare(scene.app("toe-exercises"), terminal_size=size, run_before=scene.steps())
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_run_hold_at(snap_compare: SnapCompare, scene: Scene, size: tuple[int, int]) -> None:
+    """The countdown is the dominant thing and grows with the window; Stop and Finish stay in the footer."""
+    assert snap_compare(scene.app("toe-exercises"), terminal_size=size, run_before=scene.steps("enter", 80))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_run_soak_at(snap_compare: SnapCompare, scene: Scene, size: tuple[int, int]) -> None:
+    app = scene.app("foot-soak", at=BEDTIME)
+    assert snap_compare(app, terminal_size=size, run_before=scene.steps("enter", 5 * 60 + 31))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_run_stop_question_at(snap_compare: SnapCompare, scene: Scene, size: tuple[int, int]) -> None:
+    """Every answer of the stop question in sight, uncut (the buttons at 60x20 among them)."""
+    app = scene.app("toe-exercises")
+    assert snap_compare(app, terminal_size=size, run_before=scene.steps("enter", 5, "q"))

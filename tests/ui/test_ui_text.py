@@ -67,7 +67,7 @@ async def test_markup_and_escapes_in_a_routine_show_literally(clock: FakeClock, 
         assert "[red]Say[/red]" in text
         assert "Next: [link=x]Then[/link]" in text
         await advance(pilot, clock, 10)
-        assert "[blink]Top up[/blink] (reminder at 0:10)" in screen_text(app)
+        assert "[blink]Top up[/blink] (reminded at 07:30)" in screen_text(app)
         assert "\x1b" not in rendered_output(app) and "\x07" not in rendered_output(app)
         await pilot.press("q", "y")
         await pilot.press("h")

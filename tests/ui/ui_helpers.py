@@ -94,20 +94,20 @@ async def shows(pilot: Pilot[None], text: str, rounds: int = 200) -> bool:
 
 def digits(app: CoachApp) -> str:
     """The big countdown as the user reads it."""
-    from textual.widgets import Digits
+    from coach.ui.widgets.countdown import BigCountdown
 
-    return run_screen(app).query_one("#run-digits", Digits).value
+    return run_screen(app).query_one("#run-digits", BigCountdown).text
 
 
 def shown(app: CoachApp, selector: str) -> str:
-    """The text of one Static on the run screen."""
+    """The text of one line on the run screen."""
     from textual.widgets import Static
 
     return str(run_screen(app).query_one(selector, Static).render())
 
 
 def history(data_dir: Path) -> list[SessionRecord]:
-    """Every recorded session, oldest first (read after `app.flush_history()`)."""
+    """Every recorded session, oldest first (read after `app.recordings.close_all()`)."""
     from coach.store.store import open_store
 
     return open_store(data_dir, day_start_hour=4, clock=lambda: MORNING).sessions(newest_first=False)

@@ -92,7 +92,7 @@ class HistoryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="history")
     def load(self) -> None:
         """Read the history off the event loop (tens of ms with decades of data)."""
-        self.coach.wait_for_ended_sessions()
+        self.coach.recordings.close_ended()
         context = self.coach.context
         try:
             view = context.history.history_view(context.planned)
@@ -117,7 +117,7 @@ class HistoryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="history-insights")
     def load_insights(self) -> None:
         """Read the cramp diary's insights off the event loop (a few index ranges, whatever the history's size)."""
-        self.coach.wait_for_ended_sessions()
+        self.coach.recordings.close_ended()
         context = self.coach.context
         try:
             insights = context.history.diary.insights(context.planned)

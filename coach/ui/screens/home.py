@@ -99,7 +99,7 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="home-plan")
     def refresh_plan(self) -> None:
         """Read today's plan from the store off the event loop, then show it."""
-        self.coach.wait_for_ended_sessions()
+        self.coach.recordings.close_ended()
         context = self.coach.context
         try:
             view = context.history.today_view(context.planned)

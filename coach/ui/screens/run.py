@@ -1,35 +1,42 @@
 """The run screen: a countdown readable from a step away, with a sound at every change.
 
-Timing: the screen never counts ticks. It asks the engine when the shown second (or the next event) changes,
-sleeps until just after that moment with a one-shot timer, and shows what the engine derives from the clock.
-While paused or waiting for the user, no timer runs at all.
+It renders a `SessionRunner` (coach.engine.runner), which owns the session's life and its recording; the screen
+only shows, plays, asks, and is dismissed with the runner's `Outcome`.
+
+Timing: the screen never counts ticks. It asks the runner when the shown second (or the next event, or the next
+checkpoint) is due, sleeps until just after that moment with a one-shot timer, and shows what the engine derives
+from the clock. While paused or waiting for the user, no timer runs at all.
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
-import uuid
 from typing import NamedTuple
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Center, Vertical, VerticalGroup
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Digits, Footer, Static
+from textual.widgets import Footer, Static
 
 from coach.engine.events import Finished, PhaseStarted, ReminderDue, SleepGap
-from coach.engine.recording import Recorder, SessionStart, Status
-from coach.engine.session import SessionEngine, Update
-from coach.engine.snapshot import Block, PhaseKind, Snapshot, clock_text
+from coach.engine.recording import Status
+from coach.engine.runner import Action, Ending, Outcome, SessionRunner
+from coach.engine.session import Update
+from coach.engine.snapshot import Block, PhaseKind, Snapshot, clock_text, length_words, to_go
 from coach.routines.durations import format_duration
-from coach.routines.model import Routine, Slot
+from coach.routines.model import Routine
 from coach.ui.bench_trace import BenchTrace
 from coach.ui.cue_player import CuePlayer
+from coach.ui.screens.dialogs import Answer, SafetyNotes, sleep_gap_question, stop_question
 from coach.ui.text import literal
+from coach.ui.widgets.countdown import BigCountdown
+from coach.ui.widgets.line import Line
 from coach.ui.widgets.session_bar import SessionBar
 
 WAKE_SLACK = 0.001
@@ -38,23 +45,24 @@ WARM_UP = 0.010
 """Wake this long before a boundary as well, and poll: after a second of idle the first poll runs cold (2-3 ms on
 the benchmark machine instead of 0.03, more on a laptop in a deep sleep state); the one at the boundary, 10 ms
 later, runs warm, so the new second is drawn that much sooner."""
-CHECKPOINT_EVERY = 10.0
-"""Seconds between checkpoints inside a long step: a killed process loses at most this much."""
+WHY_SHOWN_FOR = 6.0
+"""Seconds the hint line says why a key could not act yet."""
 MIN_WIDTH, MIN_HEIGHT = 40, 12
 SMALL_HEIGHT = 20
-"""Below this many lines only what must be read from a step away is shown: the step, the countdown, what is left."""
+"""Below this many lines only what must be read from a step away is shown: the step, the countdown, what is left
+(and, while getting ready, a line that says how to read the safety notes)."""
 
 KIND_LABELS: dict[PhaseKind, str] = {
     PhaseKind.HOLD: "HOLD",
     PhaseKind.REST: "REST",
     PhaseKind.MOVE: "MOVE",
     PhaseKind.SOAK: "SOAK",
-    PhaseKind.WAIT: "GET READY",
+    PhaseKind.WAIT: "BEFORE YOU START",
 }
 
 
 class RunView(NamedTuple):
-    """The texts the screen shows for one snapshot; widgets are updated only when their text changes."""
+    """The texts the screen shows for one snapshot (plain strings: the tests read them, the lines compare them)."""
 
     state: str
     label: str
@@ -68,46 +76,69 @@ class RunView(NamedTuple):
     hint: str
 
 
-def coarse_time(seconds: float) -> str:
-    """Time for the lines under the countdown: whole minutes while two or more are left ("12 min"), then M:SS.
+def time_to_go(seconds: float) -> str:
+    """Time still to go, rounded up as the countdown rounds it: whole minutes from 2 min ("12 min"), then M:SS.
 
-    The big digits carry the seconds; the lines around them change once a minute, so a countdown costs one
-    widget's repaint a second, not four."""
+    Rounded up, so "move on in 0:31" and the digits' 31 agree, and nothing says 0:00 while time is left. The lines
+    around the digits change once a minute while minutes are shown, so a countdown costs one repaint a second."""
     if seconds >= 120:
         return f"{math.ceil(seconds / 60 - 1e-9)} min"
-    return clock_text(seconds)
+    return clock_text(math.ceil(max(0.0, seconds) - 1e-9))
 
 
 def block_note(block: Block) -> str:
-    """The rule of a ranged part as it stands: "you may move on in 9 min · ends by itself at 14:56"."""
-    wait = coarse_time(block.low - block.elapsed)
-    first = "you may move on now" if block.may_move_on else f"you may move on in {wait}"
+    """The rule of a ranged part as it stands, as offsets from now: "you may move on in 9 min · ends by itself in
+    14 min" (never an offset that reads like a clock time)."""
+    first = (
+        "you may move on now" if block.may_move_on else f"you may move on in {time_to_go(block.low - block.elapsed)}"
+    )
     last = " (last round)" if block.is_group and block.last_round else ""
-    return f"{first} · ends by itself at {clock_text(block.ends_at)}{last}"
+    return f"{first} · ends by itself in {time_to_go(block.ends_at - block.elapsed)}{last}"
 
 
-def run_view(snapshot: Snapshot, routine: Routine) -> RunView:
-    """What to show for a snapshot: plain strings, so the screen can compare and the tests can read them."""
+def left_text(left_min: float, left_max: float) -> str:
+    """How much of the session is left: "12–17 min left", "up to 0:28 left" once the user may stop any time."""
+    low, high = time_to_go(left_min), time_to_go(left_max)
+    if low == high:
+        return f"{high} left"
+    if left_min < 0.5:
+        return f"up to {high} left"
+    if low.endswith(" min") and high.endswith(" min"):
+        return f"{low.removesuffix(' min')}–{high} left"
+    return f"{low}–{high} left"
+
+
+def finished_view(snapshot: Snapshot, routine: Routine, outcome: Outcome | None) -> RunView:
+    """The end, in the words of how it ended: a natural end is "finished", never "stopped"."""
+    completed = snapshot.status is Status.COMPLETED
+    done = length_words(snapshot.active_seconds)
+    if completed:
+        label, title, say = "FINISHED", "Session complete", f"{done} of exercise. It counts toward your streak."
+    else:
+        counts = length_words(routine.counts_after_seconds)
+        ending = outcome.ending if outcome is not None else Ending.FINISHED
+        label = "STOPPED" if ending is Ending.STOPPED else "FINISHED EARLY"
+        title = "Session ended early"
+        say = f"{done} done: saved as partial, since a session counts after {counts}."
+    return RunView(
+        state="finished",
+        label=label,
+        title=title,
+        say=say,
+        digits=clock_text(snapshot.active_seconds),
+        rep="",
+        left="",
+        fraction=1.0 if completed else snapshot.progress.fraction,
+        next="",
+        hint="Press any key to stop the bell; Enter or q to close.",
+    )
+
+
+def run_view(snapshot: Snapshot, routine: Routine, outcome: Outcome | None = None) -> RunView:
+    """What to show for a snapshot: plain strings, so the lines can compare and the tests can read them."""
     phase = snapshot.phase
     if snapshot.finished:
-        completed = snapshot.status is Status.COMPLETED
-        done = format_duration(snapshot.active_seconds)
-        return RunView(
-            state="finished",
-            label="DONE" if completed else "STOPPED",
-            title="Session complete" if completed else "Session stopped",
-            say=(
-                f"{done} done. It counts toward your streak."
-                if completed
-                else f"{done} done; saved as partial (it counts after {format_duration(routine.counts_after_seconds)})."
-            ),
-            digits=clock_text(snapshot.active_seconds),
-            rep="",
-            left="",
-            fraction=1.0 if completed else snapshot.progress.fraction,
-            next="",
-            hint="Press any key to stop the bell; Enter or q to close.",
-        )
+        return finished_view(snapshot, routine, outcome)
     state = "paused" if snapshot.paused else phase.kind.value
     label = "PAUSED" if snapshot.paused else KIND_LABELS[phase.kind]
     if snapshot.gap_seconds is not None:
@@ -124,13 +155,6 @@ def run_view(snapshot: Snapshot, routine: Routine) -> RunView:
     if block is not None:
         rep_parts.append(block_note(block))
     progress = snapshot.progress
-    left_min, left_max = coarse_time(progress.left_min), coarse_time(progress.left_max)
-    if left_min == left_max:
-        left = f"{left_min} left"
-    elif left_min.endswith(" min") and left_max.endswith(" min"):
-        left = f"{left_min.removesuffix(' min')}–{left_max} left"  # "12–17 min left"
-    else:
-        left = f"{left_min}–{left_max} left"
     if snapshot.waiting:
         hint = "Press Enter when you are ready."
     elif snapshot.may_move_on and block is not None and not block.is_group and snapshot.next_title is None:
@@ -148,11 +172,19 @@ def run_view(snapshot: Snapshot, routine: Routine) -> RunView:
         say=phase.say or phase.group_say,
         digits=digits,
         rep=" · ".join(rep_parts),
-        left=left,
+        left=left_text(progress.left_min, progress.left_max),
         fraction=progress.fraction,
         next=f"Next: {snapshot.next_title}" if snapshot.next_title else "Last step",
         hint=hint,
     )
+
+
+def not_yet(snapshot: Snapshot) -> str:
+    """Why `m` does nothing yet, with the time to go: "You may move on after 10 min — 8:40 to go"."""
+    block = snapshot.block
+    if block is None:
+        return "There is nothing here to move on from: n goes to the next step."
+    return block.not_yet
 
 
 class Controls(NamedTuple):
@@ -162,10 +194,12 @@ class Controls(NamedTuple):
     paused: bool
     waiting: bool
     asking: bool
-    """The sleep question is open: only its answer (or finishing, quitting) acts."""
+    """The sleep question is open: only its answer (or stopping) acts."""
     timed: bool
-    may_move_on: bool
-    may_finish: bool
+    ranged: bool
+    """The step is in a ranged part (heel raises, the soak): `m` has something to move on from, now or later."""
+    begun: bool
+    """The user has begun: there is a session to finish (before that, q simply leaves)."""
 
     @classmethod
     def of(cls, snapshot: Snapshot) -> Controls:
@@ -175,8 +209,8 @@ class Controls(NamedTuple):
             waiting=snapshot.waiting,
             asking=snapshot.gap_seconds is not None,
             timed=snapshot.remaining is not None,
-            may_move_on=snapshot.may_move_on,
-            may_finish=snapshot.may_finish,
+            ranged=snapshot.block is not None,
+            begun=snapshot.begun,
         )
 
 
@@ -195,97 +229,101 @@ def state_classes(snapshot: Snapshot, view: RunView) -> dict[str, bool]:
     return classes
 
 
-class RunScreen(Screen[Status | None]):
-    """Runs one session of a routine; dismissed with the final status when the user closes it."""
+FOOTER_GAP = 3
+"""A footer key takes its key, its description and three cells of padding."""
+PALETTE_KEY = 14
+"""Cells the footer keeps at its right for the command palette's key ("▏^p palette")."""
 
+
+class RunScreen(Screen[Outcome]):
+    """Shows one session as its runner runs it; dismissed with the outcome when the user closes it."""
+
+    # In order of importance: the footer shows them left to right and drops the last ones that do not fit whole.
     BINDINGS = [
         Binding("enter", "ready", "Ready", id="ready", priority=True),
         Binding("enter", "close_finished", "Close", id="close", priority=True),
+        Binding("q,escape", "quit_session", "Stop", id="stop", tooltip="Stop (asks first if it would not count)"),
+        Binding("f", "finish", "Finish", id="finish", tooltip="Finish (asks first if it would not count)"),
         Binding("space", "pause", "Pause", id="pause"),
         Binding("space", "resume", "Resume", id="resume"),
         Binding("n,right", "next", "Next", id="next"),
+        Binding("m", "move_on", "Move on", id="move-on"),
+        Binding("s", "safety", "Safety", id="safety"),
         Binding("b,left", "back", "Back", id="back"),
         Binding("plus,equals_sign", "add_time", "+10s", id="add-time"),
         Binding("minus,underscore", "take_time", "-10s", id="take-time"),
-        Binding("m", "move_on", "Move on", id="move-on"),
-        Binding("f", "finish", "Finish", id="finish"),
-        Binding("q,escape", "quit_session", "Quit", id="quit"),
         Binding("ctrl+z", "suspend", "Suspend", id="suspend", show=False),
     ]
 
     # repaint=False: the screen draws nothing itself; a repaint of it would redraw the whole terminal every second
-    # (the watchers update the widgets that show what changed).
+    # (the lines and the countdown repaint themselves when their text changes).
     snapshot: reactive[Snapshot | None] = reactive(None, init=False, repaint=False)
+    view: reactive[RunView | None] = reactive(None, init=False, repaint=False)
     controls: reactive[Controls | None] = reactive(None, bindings=True, init=False, repaint=False)
     """What the keys can do now: the footer is refreshed when this changes, not on every shown second."""
+    footer_width: reactive[int] = reactive(0, bindings=True, init=False, repaint=False)
     reminder: reactive[str] = reactive("", init=False, repaint=False)
     """The step's latest reminder (top up the water), shown until the next step: the bells alone say nothing."""
 
-    def __init__(self, routine: Routine, engine: SessionEngine, recorder: Recorder, slot: Slot) -> None:
+    def __init__(self, runner: SessionRunner, cues: CuePlayer | None = None) -> None:
         super().__init__()
-        opening = engine.advance()
+        self.runner = runner
+        self.routine = runner.engine.routine
+        self.cues = cues
+        opening = runner.opening
         self.set_reactive(RunScreen.controls, Controls.of(opening.snapshot))  # the footer is built once, right
         self._opening = opening
-        self.routine = routine
-        self.engine = engine
-        self.recorder = recorder
-        self.slot = slot
-        self.session_id = str(uuid.uuid4())
+        self._opening_view = run_view(opening.snapshot, self.routine)
+        self.set_reactive(RunScreen.view, self._opening_view)
         self._wake: asyncio.TimerHandle | None = None
-        self._shown: dict[str, object] = {}
-        self._last_checkpoint = engine.clock.monotonic()
         self._leaving = False
         """Set once the screen is being closed (not `_closed`: that name is Textual's own, and taking it hangs exit)."""
-        self._recording = False
-        """Whether the session has been written: from the moment the user begins."""
-        self.cues: CuePlayer | None = None
+        self._asking = False
+        self._why = ""
+        """Why the last key could not act yet, shown on the hint line until `_why_until`."""
+        self._why_until = 0.0
         self.trace = BenchTrace()
         self._box = Vertical(id="run")
         self._bar = SessionBar(id="run-progress")
-        self._opening_view = run_view(opening.snapshot, routine)
-        self._digits = Digits(self._opening_view.digits, id="run-digits")
-        self._texts: dict[str, Static] = {}
+        self._digits = BigCountdown(self._opening_view.digits, id="run-digits")
+        self._lines: dict[str, Line] = {}
 
     def compose(self) -> ComposeResult:
         # Built showing the first state: setting the texts after mounting would lay the screen out twice.
         view = self._opening_view
 
-        def text(selector: str, shown: str) -> Static:
-            self._shown[selector] = shown
-            widget = self._texts[selector] = Static(literal(shown), id=selector.removeprefix("#"))
+        def line(name: str) -> Line:
+            widget = self._lines[name] = Line(getattr(view, name) if name != "reminder" else "", id=f"run-{name}")
             return widget
 
-        # The widgets that change are kept at hand: a query each second would walk the screen each second.
         self._bar.set_reactive(SessionBar.progress, bar_fraction(view))
-        self._shown["#run-progress"] = self._bar.progress
-        self._shown["#run-digits"] = view.digits
-        # Styled for its state from the start: a class set after mounting would restyle every widget in it.
         state = state_classes(self._opening.snapshot, view)
         self._box.set_classes([name for name, on in state.items() if on])
         # The lines above and below the digits sit in groups of their own: Textual redraws every widget whose
-        # container overlaps a changed region, so a new second then costs the digits' few widgets, not all twenty.
+        # container overlaps a changed region, so a new second then costs the digits, not every line.
         with self._box:
             with VerticalGroup(id="run-head"):
-                yield text("#run-label", view.label)
-                yield text("#run-title", view.title)
-            with Center():
-                yield self._digits
+                yield line("label")
+                yield line("title")
+            yield self._digits
             with VerticalGroup(id="run-body"):
-                yield text("#run-say", view.say)
-                yield text("#run-reminder", "")
-                yield text("#run-rep", view.rep)
+                yield line("say")
+                yield line("reminder")
+                yield line("rep")
                 with Center(id="run-progress-row"):
                     yield self._bar
-                yield text("#run-left", view.left)
-                yield text("#run-next", view.next)
-                yield text("#run-hint", view.hint)
+                yield line("left")
+                yield line("next")
+                yield line("hint")
                 if self.routine.safety:
-                    yield Static(literal("\n".join(f"• {note}" for note in self.routine.safety)), id="run-safety")
+                    notes = "\n".join(f"• {note}" for note in self.routine.safety)
+                    yield Static(literal(notes), id="run-safety")
+                    yield Static(literal("Safety notes: press s to read them."), id="run-safety-hint")
         yield Static(Text("Make the window larger\n(at least 40×12)"), id="run-tiny")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.cues = CuePlayer(self.app, self.app.context.settings)  # type: ignore[attr-defined]
+        self._fit(self.app.size)  # from the first frame: a Resize may come late under load
         self.app.app_suspend_signal.subscribe(self, self._on_app_suspend)
         self._apply(self._opening)
 
@@ -301,7 +339,7 @@ class RunScreen(Screen[Status | None]):
     def poll(self) -> None:
         """Catch up with the clock now (the timer does this on every boundary; tests call it after moving a fake
         clock)."""
-        self._apply(self.engine.advance())
+        self._apply(self.runner.advance())
 
     @property
     def wake_armed(self) -> bool:
@@ -314,7 +352,7 @@ class RunScreen(Screen[Status | None]):
         The event loop's own one-shot timer, with its deadline fixed now: Textual's timer starts counting only when
         its task first runs, and under load that start is late by as much as the shown second may be."""
         self._disarm()
-        wait = self.engine.next_wake_in()
+        wait = self.runner.next_wake_in()
         if wait is not None and not self._leaving:
             delay = wait - WARM_UP if wait > 2 * WARM_UP else wait + WAKE_SLACK
             self._wake = asyncio.get_running_loop().call_later(delay, self._on_wake)
@@ -325,33 +363,19 @@ class RunScreen(Screen[Status | None]):
             self._wake = None
 
     def _apply(self, update: Update) -> None:
-        """Show a new state, play its cues, record it, and arm the next wake-up."""
-        phase_changed = False
+        """Show a new state, play its cues, and arm the next wake-up (the runner has recorded it already)."""
         if self.cues is not None:
             self.cues.play_events(update.events, last_part=update.snapshot.next_title is None)
-        if update.snapshot.begun and not self._recording:
-            self._begin_recording()
         for event in update.events:
-            if isinstance(event, PhaseStarted):
-                phase_changed = True
+            if isinstance(event, PhaseStarted | Finished):
                 self.reminder = ""
             elif isinstance(event, ReminderDue):
-                self.reminder = f"{event.text} (reminder at {clock_text(update.snapshot.phase_elapsed)})"
+                self.reminder = f"{event.text} (reminded at {self.runner.engine.clock.wall():%H:%M})"
             elif isinstance(event, SleepGap):
-                from coach.ui.screens.dialogs import sleep_gap_question  # the questions load when first asked
-
                 self.app.push_screen(sleep_gap_question(format_duration(event.seconds)), self._gap_answered)
-            elif isinstance(event, Finished):
-                self.reminder = ""
-                self._record_finish(event.status)
         if self.trace:
             self._trace_state(self.snapshot, update.snapshot)
         self.snapshot = update.snapshot
-        now = self.engine.clock.monotonic()
-        running = not update.snapshot.finished
-        if self._recording and running and (phase_changed or now - self._last_checkpoint >= CHECKPOINT_EVERY):
-            self._last_checkpoint = now
-            self.recorder.checkpoint(self.session_id, self.engine.checkpoint())
         self._schedule()
 
     def _trace_state(self, before: Snapshot | None, after: Snapshot) -> None:
@@ -366,26 +390,8 @@ class RunScreen(Screen[Status | None]):
             elif before.paused and not after.paused:
                 self.trace.write("@resume")
 
-    def _begin_recording(self) -> None:
-        """The session is written when the user begins (not while they are still getting ready)."""
-        self._recording = True
-        self.recorder.start(
-            SessionStart(
-                id=self.session_id,
-                routine_id=self.routine.id,
-                routine_name=self.routine.name,
-                slot=self.slot.value,
-                started_at=self.engine.started_at,
-            )
-        )
-
-    def _record_finish(self, status: Status) -> None:
-        if not self._recording:
-            return  # stopped while still getting ready: nothing was begun, nothing to record
-        self.recorder.finish(self.session_id, status, self.engine.clock.wall(), self.engine.checkpoint())
-
     def _gap_answered(self, count: bool | None) -> None:
-        self._apply(self.engine.resolve_gap(bool(count)))
+        self._apply(self.runner.resolve_gap(bool(count)))
 
     # -- showing ----------------------------------------------------------------------------------------------
 
@@ -393,72 +399,86 @@ class RunScreen(Screen[Status | None]):
         if snapshot is None:
             return
         self.controls = Controls.of(snapshot)
-        view = run_view(snapshot, self.routine)
+        self.view = run_view(snapshot, self.routine, self.runner.outcome)
         # On the countdown's container, not the screen: a change of state restyles what it colours, not the footer.
-        self._box.update_classes(state_classes(snapshot, view))
-        self._show("#run-label", view.label)
-        self._show("#run-title", view.title)
-        self._show("#run-say", view.say)
-        self._show("#run-rep", view.rep)
-        self._show("#run-left", view.left)
-        self._show("#run-next", view.next)
-        self._show("#run-hint", view.hint)
-        if self._shown.get("#run-digits") != view.digits:
-            self._shown["#run-digits"] = view.digits
-            self._digits.update(view.digits)
+        self._box.update_classes(state_classes(snapshot, self.view))
+
+    def watch_view(self, view: RunView | None) -> None:
+        """Each line takes its text; a Line repaints only when its text changed."""
+        if view is None:
+            return
+        if self._why and self.runner.engine.clock.monotonic() >= self._why_until:
+            self._why = ""
+        for name in ("label", "title", "say", "rep", "left", "next"):
+            self._lines[name].text = getattr(view, name)
+        self._lines["hint"].text = self._why or view.hint
+        if self._digits.text != view.digits:
+            self._digits.text = view.digits
             if view.digits and self.trace:
                 self.trace.write(view.digits)
-        fraction = bar_fraction(view)
-        if self._shown.get("#run-progress") != fraction:
-            self._shown["#run-progress"] = fraction
-            self._bar.progress = fraction
+        self._bar.progress = bar_fraction(view)
 
     def watch_reminder(self, reminder: str) -> None:
-        self._show("#run-reminder", reminder)
+        self._lines["reminder"].text = reminder
         self._box.set_class(bool(reminder), "-reminder")
 
-    def _show(self, selector: str, text: str) -> None:
-        """Update a Static only when its text changes (literal text: names are never read as markup).
-
-        A text of the same length as before ("14:59 left" after "15:00 left") wraps the same, so it is repainted
-        without a layout of the whole screen: the countdown's seconds cost a repaint, not a relayout."""
-        before = self._shown.get(selector)
-        if before != text:
-            self._shown[selector] = text
-            same_size = isinstance(before, str) and len(before) == len(text)
-            self._texts[selector].update(literal(text), layout=not same_size)
-
     def on_resize(self, event: events.Resize) -> None:
-        self.set_class(event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT, "-tiny")
-        self.set_class(event.size.height < SMALL_HEIGHT, "-small")
+        self._fit(event.size)
+
+    def _fit(self, size: Size) -> None:
+        """The classes of the window's size: tiny (too small to run), small (under 20 lines: the details go)."""
+        self.set_class(size.width < MIN_WIDTH or size.height < MIN_HEIGHT, "-tiny")
+        self.set_class(size.height < SMALL_HEIGHT, "-small")
+        self.footer_width = size.width
 
     # -- keys -------------------------------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Keys that cannot act now are greyed out (None); hidden (False) when they have no place on the screen:
-        the pause/resume pair shows one at a time, Ready only while getting ready, Close only at the end."""
+    def _available(self, action: str) -> bool | None:
+        """True: the key acts now; None: shown greyed; False: not shown at all."""
         controls = self.controls
         if controls is None:
             return True
         if controls.finished:
             return action in ("close_finished", "quit_session", "suspend")
-        available = {
+        return {
             "ready": controls.waiting,
             "close_finished": False,
             "pause": not controls.paused and not controls.waiting,
             "resume": controls.paused and not controls.asking,
-            "next": True,
-            "back": True,
-            "add_time": controls.timed,
-            "take_time": controls.timed,
-            "move_on": controls.may_move_on,
-            "finish": controls.may_finish,
-        }.get(action)
-        if available is None:
-            return True
-        if action in ("ready", "close_finished", "pause", "resume") and not available:
-            return False
-        return True if available else None
+            "add_time": None if not controls.timed else True,
+            "take_time": None if not controls.timed else True,
+            "move_on": controls.ranged,  # before its time it says how long to go
+            "finish": controls.begun,
+            "safety": bool(self.routine.safety),
+            "back": None if controls.waiting and self.runner.snapshot.phase == self._opening.snapshot.phase else True,
+        }.get(action, True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that cannot act now are greyed out (None); hidden (False) when they have no place on the screen:
+        the pause/resume pair shows one at a time, Ready only while getting ready, Close only at the end."""
+        return self._available(action)
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """What the footer shows: the most important keys that fit whole, in BINDINGS order; the least important go
+        first when the window is narrow. Only the footer reads this: a key dropped from it still works."""
+        bindings = super().active_bindings
+        width = (self.footer_width or self.app.size.width) - (PALETTE_KEY if self.app.ENABLE_COMMAND_PALETTE else 0)
+        shown: dict[str, ActiveBinding] = {}
+        used = 0
+        actions: set[str] = set()
+        full = False
+        for key, active in bindings.items():
+            binding = active.binding
+            if binding.show and binding.action not in actions:
+                needed = len(self.app.get_key_display(binding)) + len(binding.description) + FOOTER_GAP
+                full = full or used + needed > width
+                if full:
+                    continue
+                used += needed
+                actions.add(binding.action)
+            shown[key] = active
+        return shown
 
     def on_key(self, event: events.Key) -> None:
         """Any key acknowledges the end: the bell stops ringing."""
@@ -466,77 +486,139 @@ class RunScreen(Screen[Status | None]):
             self.cues.stop_ringing()
 
     def action_ready(self) -> None:
-        self._apply(self.engine.ready())
+        self._apply(self.runner.ready())
 
     def action_close_finished(self) -> None:
         """Enter on the finished screen: close it, as its hint says."""
         self.close()
 
     def action_pause(self) -> None:
-        self._apply(self.engine.pause())
+        self._apply(self.runner.pause())
 
     def action_resume(self) -> None:
-        self._apply(self.engine.resume())
+        self._apply(self.runner.resume())
 
     def action_next(self) -> None:
-        self._apply(self.engine.next())
+        if self._asks_first(Action.NEXT):
+            return
+        self._after_ending(self.runner.next())
 
     def action_back(self) -> None:
-        self._apply(self.engine.back())
+        self._apply(self.runner.back())
 
     def action_add_time(self) -> None:
-        self._apply(self.engine.add_time(10))
+        self._apply(self.runner.add_time(10))
 
     def action_take_time(self) -> None:
-        self._apply(self.engine.take_time(10))
+        self._apply(self.runner.take_time(10))
 
     def action_move_on(self) -> None:
-        self._apply(self.engine.move_on())
+        snapshot = self.runner.snapshot
+        if not snapshot.may_move_on:
+            self._say_why(not_yet(snapshot))
+            return
+        if self._asks_first(Action.MOVE_ON):
+            return
+        self._after_ending(self.runner.move_on())
+
+    def _say_why(self, text: str) -> None:
+        """A key that cannot act yet says why, on the hint line (read from a step away), for a few seconds."""
+        self._why = text
+        self._why_until = self.runner.engine.clock.monotonic() + WHY_SHOWN_FOR
+        self._lines["hint"].text = text
+        self.app.bell()
 
     def action_finish(self) -> None:
-        self._apply(self.engine.finish())
+        if self._asks_first(Action.FINISH):
+            return
+        self._after_ending(self.runner.finish())
 
     def action_quit_session(self) -> None:
-        snapshot = self.snapshot
-        if snapshot is None or snapshot.finished:
+        """q or Escape: stop. Before the session counts it asks first; once it counts it stops at once, completed."""
+        if self.runner.snapshot.finished:
             self.close()
             return
-        if not snapshot.begun:  # still getting ready: nothing is lost, nothing to ask or record
-            self.stop_session()
-            self.close()
+        if self._asks_first(Action.STOP):
             return
-        from coach.ui.screens.dialogs import quit_question
+        self.stop_session()
+        self.close()
 
-        self.app.push_screen(quit_question(format_duration(snapshot.active_seconds)), self._quit_answered)
-
-    def _quit_answered(self, stop: bool | None) -> None:
-        if stop:
-            self.stop_session()
-            self.close()
+    def action_safety(self) -> None:
+        """s: the routine's safety notes, at any size and any moment."""
+        if self.routine.safety:
+            self.app.push_screen(SafetyNotes(self.routine.name, self.routine.safety))
 
     def action_suspend(self) -> None:
         """Ctrl+Z: pause the timer, then hand the terminal back to the shell until `fg`."""
-        self._apply(self.engine.pause())
+        self._apply(self.runner.pause())
         self.app.action_suspend_process()
 
     def _on_app_suspend(self, app: object) -> None:
-        if self.snapshot is not None and not self.snapshot.finished:
-            self._apply(self.engine.pause())
+        if not self.runner.snapshot.finished:
+            self._apply(self.runner.pause())
+
+    # -- the stop question ----------------------------------------------------------------------------------------
+
+    def _asks_first(self, action: Action) -> bool:
+        """Before the session counts, an action that would end it asks; the countdown waits meanwhile."""
+        if self._asking or not self.runner.must_ask(action):
+            return self._asking
+        self._asking = True
+        snapshot = self.runner.snapshot
+        paused_here = not snapshot.paused
+        if paused_here:
+            self._apply(self.runner.pause())
+        counts = length_words(self.runner.counts_after)
+        question = stop_question(
+            action,
+            done=length_words(snapshot.active_seconds),
+            counts=f"{counts} — {to_go(self.runner.counts_after - snapshot.active_seconds)} to go",
+            may_discard=self.runner.may_discard,
+        )
+
+        def answered(answer: Answer | None) -> None:
+            self._asking = False
+            if answer is Answer.DISCARD:
+                self._apply(self.runner.discard())
+                self.close()
+                return
+            if answer is Answer.END:
+                self._end_as_asked(action)
+                return
+            if paused_here:
+                self._apply(self.runner.resume())
+
+        self.app.push_screen(question, answered)
+        return True
+
+    def _end_as_asked(self, action: Action) -> None:
+        if action is Action.STOP:
+            self.stop_session()
+            self.close()
+            return
+        ends = {Action.NEXT: self.runner.next, Action.MOVE_ON: self.runner.move_on, Action.FINISH: self.runner.finish}
+        self._after_ending(ends[action]())
+
+    def _after_ending(self, update: Update) -> None:
+        self._apply(update)
 
     # -- ending -----------------------------------------------------------------------------------------------
 
     def stop_session(self) -> None:
-        """End a running session as partial (quit, a signal); a finished one is left as it is."""
-        if self.snapshot is not None and not self.snapshot.finished:
-            self._apply(self.engine.abort())
+        """Stop a running session (q, a signal, the app quitting): completed once it counts, else partial."""
+        if not self.runner.snapshot.finished:
+            self._apply(self.runner.stop())
 
     def close(self) -> None:
-        """Leave the screen with the session's status; the app decides whether that exits."""
+        """Leave the screen with the session's outcome; the app decides whether that exits."""
         if self._leaving:
             return
         self._leaving = True
         self._disarm()
         if self.cues is not None:
             self.cues.stop_ringing()
-        status = self.snapshot.status if self.snapshot is not None else None
-        self.app.session_closed(self, status)  # type: ignore[attr-defined]
+        outcome = self.runner.close()
+        if len(self.app.screen_stack) > 1 and self.app.screen is self:
+            self.dismiss(outcome)
+        else:  # `coach run ROUTINE`: the session was the app's whole purpose
+            self.app.exit(outcome)

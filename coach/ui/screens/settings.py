@@ -18,6 +18,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from coach.config.settings import (
     REMINDER_SLOTS,
+    SOUNDS,
     Settings,
     current,
     length_bounds,
@@ -154,6 +155,17 @@ class SettingsScreen(CurrentRow, Screen[None]):
                 Switch(settings.sound, id="settings-sound"),
                 Label(_on_off(settings.sound), id="settings-sound-state", classes="switch-state"),
                 hint="a ring at each change (the terminal's bell)",
+            )
+            yield from form_row(
+                "How much sound",
+                Select(
+                    [(value, value) for value in SOUNDS],
+                    value=settings.sounds,
+                    allow_blank=False,
+                    compact=True,
+                    id="settings-sounds",
+                ),
+                hint="starts and the end: no ring before a step ends",
             )
             yield from form_row(
                 "Spoken cues",
@@ -297,6 +309,7 @@ class SettingsScreen(CurrentRow, Screen[None]):
             lengths[routine.id] = length_value(field.value.strip())
         day_start_hour = int(cast(int, self.query_one("#settings-day-start", Select).value))
         sound = self.query_one("#settings-sound", Switch).value
+        sounds = str(self.query_one("#settings-sounds", Select).value)
         voice = self.query_one("#settings-voice", Switch).value
         speech_program = str(self.query_one("#settings-speech", Select).value)
         notifications = self.query_one("#settings-notifications", Switch).value
@@ -306,6 +319,7 @@ class SettingsScreen(CurrentRow, Screen[None]):
         def change(settings: Settings) -> None:
             settings.day_start_hour = day_start_hour
             settings.sound = sound
+            settings.sounds = sounds
             settings.voice = voice
             settings.speech_program = speech_program
             settings.notifications = notifications
