@@ -183,6 +183,7 @@ def ask_and_log(
         DiaryError,
         check_not_future,
         choices,
+        cramp_defaults,
         make_entry,
         parse_choice,
         parse_severity,
@@ -191,7 +192,7 @@ def ask_and_log(
     )
 
     previous = store.diary.entries(limit=1)
-    last = previous[0] if previous else None
+    defaults = cramp_defaults(previous[0] if previous else None)  # the same as the app's form
     hour = store.day_start_hour
 
     def question(prompt: str, default: str, parse: Callable[[str], T]) -> T:
@@ -212,26 +213,20 @@ def ask_and_log(
         cramp_at = _when(args, store)
     else:
         cramp_at = question("When? now, last night, HH:MM or YYYY-MM-DD HH:MM", "now", when)
-    leg = args.leg or question(
-        "Which leg? left, right, both", last.leg if last else "both", lambda text: parse_choice("leg", text)
-    )
+    leg = args.leg or question("Which leg? left, right, both", defaults.leg, lambda text: parse_choice("leg", text))
     muscle = args.muscle or question(
-        "Which muscle? calf, foot (or toes), thigh",
-        last.muscle if last else "calf",
-        lambda t: parse_choice("muscle", t),
+        "Which muscle? calf, foot (or toes), thigh", defaults.muscle, lambda t: parse_choice("muscle", t)
     )
     severity = args.severity
     if severity is None:
-        severity = question(
-            "How bad, 0 (a twinge) to 10 (the worst)?", str(last.severity) if last else "5", parse_severity
-        )
+        severity = question("How bad, 0 (a twinge) to 10 (the worst)?", str(defaults.severity), parse_severity)
     trigger = args.trigger
     if trigger is None:
         tell("What may have set it off? (your guess)")
         for number, key in enumerate(choices("trigger"), start=1):
             tell(f"  {number}. {trigger_title(key)}")
-        unknown = str(len(choices("trigger")))
-        trigger = question("Number or name", unknown, lambda text: parse_choice("trigger", text))
+        default_trigger = str(choices("trigger").index(defaults.trigger) + 1)
+        trigger = question("Number or name", default_trigger, lambda text: parse_choice("trigger", text))
     note = args.note
     if note is None:
         note = _ask_until_valid(ask, tell, "Note (Enter for none): ", "", str)

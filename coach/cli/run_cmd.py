@@ -106,7 +106,10 @@ def _sync(args: argparse.Namespace, settings: Settings, *, background: bool) -> 
 
 def _run_app(args: argparse.Namespace, routine: Routine, catalog: Catalog) -> int:
     """The full-screen run screen, from the UI package (imported only here: textual is slow to import)."""
+    from coach.cli.app_cmd import require_terminal
     from coach.ui.startup import pause_collector
+
+    require_terminal(f"coach run {args.routine} --plain")  # without one, one message that points at --plain
 
     pause_collector()  # until the app's first frame (coach.ui.startup)
     from coach.ui.app import run_routine

@@ -37,13 +37,18 @@ def choose_slot(slots: tuple[Slot, ...], started_at: datetime, day_start_hour: i
     """
     if len(slots) == 1:
         return slots[0]
-    hour = (started_at.hour - day_start_hour) % 24 + day_start_hour  # hours past midnight, day-start based
-    if hour >= BEDTIME_FROM_HOUR:  # includes the small hours before the day start
-        of_hour = Slot.BEDTIME
-    elif hour >= EVENING_FROM_HOUR:
-        of_hour = Slot.EVENING
-    else:
-        of_hour = Slot.MORNING
+    of_hour = slot_of_hour(started_at, day_start_hour)
     ordered = [slot for slot in SLOT_ORDER if slot in slots]
     earlier = [slot for slot in ordered if SLOT_ORDER.index(slot) <= SLOT_ORDER.index(of_hour)]
     return earlier[-1] if earlier else ordered[0]
+
+
+def slot_of_hour(now: datetime, day_start_hour: int = DEFAULT_DAY_START_HOUR) -> Slot:
+    """The part of the coach day `now` falls in: morning from the day start to 14:00, evening to 20:00, bedtime
+    from 20:00 to the next day start."""
+    hour = (now.hour - day_start_hour) % 24 + day_start_hour  # hours past midnight, day-start based
+    if hour >= BEDTIME_FROM_HOUR:  # includes the small hours before the day start
+        return Slot.BEDTIME
+    if hour >= EVENING_FROM_HOUR:
+        return Slot.EVENING
+    return Slot.MORNING

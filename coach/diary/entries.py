@@ -104,6 +104,28 @@ class CrampEntry:
         return text
 
 
+@dataclass(frozen=True)
+class CrampDefaults:
+    """What a new entry starts from, in `coach cramp` and in the app alike."""
+
+    leg: str
+    muscle: str
+    severity: int
+    trigger: str = UNKNOWN
+    """Always unknown: what set off last night's cramp says nothing about tonight's."""
+
+
+FIRST_DEFAULTS = CrampDefaults(leg="both", muscle="calf", severity=5)
+"""Before the first entry: both legs, the calf, a middling 5."""
+
+
+def cramp_defaults(last: CrampEntry | None) -> CrampDefaults:
+    """The last entry's leg, muscle and severity (cramps tend to repeat), or FIRST_DEFAULTS for a new diary."""
+    if last is None:
+        return FIRST_DEFAULTS
+    return CrampDefaults(leg=last.leg, muscle=last.muscle, severity=last.severity)
+
+
 def make_entry(
     *,
     cramp_at: datetime,

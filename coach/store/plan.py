@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from coach.engine.recording import Status
-from coach.routines.model import Routine, Slot
+from coach.routines.model import SLOT_ORDER, Routine, Slot
 
 if TYPE_CHECKING:
     from coach.store.records import TodayView
@@ -66,3 +66,14 @@ def slots_today(view: TodayView, routines: list[Routine] | tuple[Routine, ...]) 
         ids = tuple(routine.id for routine in routines if slot in routine.slots)
         result.append(SlotToday(slot, state, ids))
     return tuple(result)
+
+
+def due_slot(items: tuple[SlotToday, ...], of_hour: str) -> str | None:
+    """The slot to do now: the slot of the hour while it is open (at 22:30, bedtime, whether the evening was done or
+    not), else the next open one later in the day; None when nothing is left from now on."""
+    open_slots = [item.slot for item in items if item.state in (SlotState.TODO, SlotState.PARTIAL)]
+    if of_hour in open_slots:
+        return of_hour
+    position = SLOT_ORDER.index(Slot(of_hour))
+    later = [slot for slot in open_slots if SLOT_ORDER.index(Slot(slot)) > position]
+    return later[0] if later else None

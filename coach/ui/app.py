@@ -8,20 +8,24 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker
 
 from coach.common.safe_text import printable
 from coach.ui.context import AppContext
+from coach.ui.messages import CoachSignals, HistoryChange, HistoryChanged, RoutinesChanged
+from coach.ui.workers import Done, Failed, outcome
 
 if TYPE_CHECKING:  # the engine, the store and the palette load when first used, not before the first frame
     from textual.command import Provider
     from textual.driver import Driver
 
+    from coach.diary.entries import CrampEntry
     from coach.engine.clock import Clock
     from coach.engine.recording import Recorder
     from coach.engine.runner import Outcome
@@ -107,7 +111,11 @@ class CoachApp(App[object]):
     CSS_PATH = "coach.tcss"
     TITLE = "coach"
     COMMANDS: ClassVar = App.COMMANDS | {coach_commands}
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+    BINDINGS = [
+        # Both go through coach's own quit: a running session asks first (Textual's ctrl+c only showed a toast).
+        Binding("ctrl+q", "quit", "Quit", id="app-quit", show=False, priority=True),
+        Binding("ctrl+c", "quit", "Quit", id="app-quit-ctrl-c", show=False),
+    ]
 
     def __init__(
         self, context: AppContext, *, start_with: Routine | None = None, slot: Slot | None = None, quiet: bool = False
@@ -121,6 +129,8 @@ class CoachApp(App[object]):
         self.recordings = Recordings()
         self._cues: CuePlayer | None = None
         self.theme = context.settings.theme if context.settings.theme in self.available_themes else "textual-dark"
+        self.signals = CoachSignals(self)
+        """"The routines changed", "the history changed": published by whoever changed them (coach.ui.messages)."""
 
     def get_driver_class(self) -> type[Driver]:
         driver = super().get_driver_class()
@@ -179,10 +189,15 @@ class CoachApp(App[object]):
         install_signal_handlers(self._on_signal)
         for problem in self.context.settings_problems:
             self.notify(problem, title="Settings not used", severity="warning", timeout=10, markup=False)
+        for path, problems in self.context.catalog.broken.items():
+            located = "\n".join(str(problem) for problem in problems)
+            self.notify(located, title=f"Routine not loaded: {path.name}", severity="warning", timeout=15, markup=False)
         if self.context.settings.sync_folder:
             self.call_after_refresh(self.sync_history)  # after the first frame, off the event loop
 
-    # -- verbs the screens and the command palette use ----------------------------------------------------------
+    # -- verbs the screens and the command palette use --------------------------------------------------------
+    # Each screen's module is imported when it is first opened: home is on the first frame's path, the others
+    # (tens of ms of widgets each) are not. This is the one place that defers them.
 
     def start_routine(self, routine_id: str) -> None:
         routine = self.context.catalog.get(routine_id)
@@ -193,7 +208,49 @@ class CoachApp(App[object]):
     def open_history(self) -> None:
         from coach.ui.screens.history import HistoryScreen
 
-        self.push_screen(HistoryScreen())
+        if not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen())
+
+    def open_why(self) -> None:
+        from coach.ui.screens.why import WhyScreen
+
+        if not isinstance(self.screen, WhyScreen):
+            self.push_screen(WhyScreen())
+
+    def open_settings(self) -> None:
+        from coach.ui.screens.settings import open_settings
+
+        open_settings(cast("App[object]", self))
+
+    def open_copy_dialog(self, routine_id: str) -> None:
+        """The copy form for a routine; once saved, the routines changed (home shows the copy, under the cursor)."""
+        from coach.ui.screens.copy_routine import CopyRoutineDialog
+
+        routine = self.context.catalog.get(routine_id)
+        if routine is not None:
+            self.push_screen(CopyRoutineDialog(routine), self._copied)
+
+    def _copied(self, new_id: str | None) -> None:
+        if new_id is not None:
+            self.notify(f"Saved as {new_id}: it is in your routines now.", title="Your copy", timeout=8, markup=False)
+            self.signals.routines_changed.publish(RoutinesChanged(highlight=new_id))
+
+    def open_cramp_dialog(self) -> None:
+        """The cramp form; once logged, say what was written and for which coach day, and that the history changed."""
+        from coach.ui.screens.cramp import CrampDialog
+
+        if not any(isinstance(screen, CrampDialog) for screen in self.screen_stack):
+            self.push_screen(CrampDialog(), self._cramp_logged)
+
+    def _cramp_logged(self, entry: CrampEntry | None) -> None:
+        if entry is not None:
+            self.notify(
+                f"{entry.describe()}. It counts for the coach day {entry.day.isoformat()}.",
+                title="Cramp logged",
+                timeout=8,
+                markup=False,
+            )
+            self.signals.history_changed.publish(HistoryChanged(HistoryChange.CRAMP))
 
     def cue_player(self) -> CuePlayer:
         """The app's one cue player (so "no speech program" is said once, and `--quiet` holds everywhere)."""
@@ -236,6 +293,17 @@ class CoachApp(App[object]):
     @work(thread=True, exclusive=False, group="recorders", name="close recorder", exit_on_error=False)
     def _close_ended_recorders(self) -> bool:
         return self.recordings.close_ended()
+
+    @on(Worker.StateChanged)
+    def _worker_ended(self, event: Worker.StateChanged) -> None:
+        """The app's own workers, in one place: a session's last write landed, so the history changed."""
+        match outcome(event):
+            case Done(name="close recorder"):
+                self.signals.history_changed.publish(HistoryChanged(HistoryChange.SESSION))
+            case Failed(message=message, expected=expected):
+                if not expected:
+                    self.log.error(event.worker.name, message)
+                self.notify(message, title="History", severity="error", timeout=30, markup=False)
 
     @work(thread=True, exclusive=True, group="sync", name="sync-history", exit_on_error=False)
     def sync_history(self) -> None:

@@ -42,7 +42,7 @@ def test_settings(snap_compare: SnapCompare, app: CoachApp) -> None:
 
 
 def test_cramp_dialog(snap_compare: SnapCompare, app: CoachApp) -> None:
-    """Last night, left leg, how bad 7: the choices read without colour (the dot marks the chosen one)."""
+    """Last night, the right leg (one on from the last entry's left), how bad 7: the choices read without colour."""
     assert snap_compare(app, terminal_size=(100, 30), run_before=keys("c", "l", "tab", "right", "7"))
 
 

@@ -310,13 +310,16 @@ async def test_ctrl_z_pauses_before_handing_the_terminal_back(
         assert digits(app) == "19:49"
 
 
-async def test_ctrl_q_asks_as_q_does_then_records_the_session_as_partial(clock: FakeClock, data_dir: Path) -> None:
+@pytest.mark.parametrize("key", ["ctrl+q", "ctrl+c"])
+async def test_ctrl_q_and_ctrl_c_ask_as_q_does_then_record_the_session_as_partial(
+    key: str, clock: FakeClock, data_dir: Path
+) -> None:
     app = build_app(clock, data_dir, "toe-exercises")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
         await advance(pilot, clock, 33)
-        await pilot.press("ctrl+q")
-        assert isinstance(app.screen, StopQuestion)
+        await pilot.press(key)
+        assert isinstance(app.screen, StopQuestion)  # coach's own question, not Textual's toast
         await pilot.press("y")
         assert not app.is_running
     assert app.recordings.close_all()

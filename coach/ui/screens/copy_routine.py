@@ -3,27 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
+from textual.worker import Worker
 
+from coach.common.paths import user_routines_dir
 from coach.common.problems import CoachError, ProblemsError
-from coach.routines.durations import format_span
+from coach.routines.catalog import Catalog, load_catalog
+from coach.routines.customize import customized, save_user_routine
+from coach.routines.durations import DurationError, format_span, parse_duration, parse_span
 from coach.routines.ids import id_problem
 from coach.routines.model import Group, Routine, Span, Step, StepKind, TimedStep
-from coach.ui.screens.forms import CurrentRow
+from coach.ui.screens.forms import CurrentRow, StackedRows
 from coach.ui.text import literal
+from coach.ui.workers import Done, Failed, outcome
 
 if TYPE_CHECKING:
-    from textual.app import App
-
-    from coach.routines.catalog import Catalog
     from coach.ui.app import CoachApp
 
 
@@ -51,6 +54,14 @@ def current_numbers(routine: Routine) -> dict[str, str]:
     return numbers
 
 
+@dataclass(frozen=True)
+class SavedCopy:
+    """What the save worker brings back: the new id and the routines read again with it."""
+
+    new_id: str
+    catalog: Catalog
+
+
 FIELDS = (
     ("hold", "Hold", 'every hold step, e.g. "12s"'),
     ("rest", "Rest", 'every rest step, e.g. "5s"'),
@@ -58,7 +69,7 @@ FIELDS = (
 )
 
 
-class CopyRoutineDialog(CurrentRow, ModalScreen[str | None]):
+class CopyRoutineDialog(CurrentRow, StackedRows, ModalScreen[str | None]):
     """The copy's id, name, hold, rest and length; Enter saves it into the user's routines, Escape cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="copy-cancel")]
@@ -100,21 +111,19 @@ class CopyRoutineDialog(CurrentRow, ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#copy-id", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#copy-save-button")
+    def _save_asked(self) -> None:
         self.action_save()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "copy-save-button":
-            self.action_save()
-        else:
-            self.action_cancel()
+    @on(Button.Pressed, "#copy-cancel-button")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
     def action_save(self) -> None:
-        from coach.routines.durations import DurationError, parse_duration, parse_span
-
         new_id = self.query_one("#copy-id", Input).value.strip()
         wrong_id = id_problem(new_id)
         if wrong_id is not None:
@@ -138,54 +147,29 @@ class CopyRoutineDialog(CurrentRow, ModalScreen[str | None]):
         name = self.query_one("#copy-name", Input).value.strip() or f"{self.routine.name} ({new_id})"
         self.save_copy(new_id, name, hold, rest, length)
 
-    @work(thread=True, exclusive=True, group="copy-routine")
-    def save_copy(self, new_id: str, name: str, hold: int | None, rest: int | None, length: Span | None) -> None:
+    @work(thread=True, exclusive=True, group="copy-routine", name="save copy", exit_on_error=False)
+    def save_copy(self, new_id: str, name: str, hold: int | None, rest: int | None, length: Span | None) -> SavedCopy:
         """Validate and write the copy (never over an existing file), then read the routines again."""
-        from coach.common.paths import user_routines_dir
-        from coach.routines.catalog import load_catalog
-        from coach.routines.customize import customized, save_user_routine
-
         folder = user_routines_dir()
         if (folder / f"{new_id}.toml").exists():  # a file of yours that did not load still holds the id
-            self.app.call_from_thread(self.refuse, f"{folder / new_id}.toml already exists: choose another id")
-            return
+            raise CoachError(f"{folder / new_id}.toml already exists: choose another id")
         copy = customized(self.routine, hold=hold, rest=rest, length=length, name=name)
         try:
             save_user_routine(copy, new_id, folder, origin=self.routine.id)
-        except ProblemsError as error:
-            messages = [problem.message for problem in error.problems]
-            self.app.call_from_thread(self.refuse, "This copy would not be a valid routine: " + "; ".join(messages))
-            return
-        except CoachError as error:
-            self.app.call_from_thread(self.refuse, str(error))
-            return
-        catalog = load_catalog()
-        self.app.call_from_thread(self.saved, catalog, new_id)
+        except ProblemsError as error:  # said in the form's words: what would be wrong with the copy
+            messages = "; ".join(problem.message for problem in error.problems)
+            raise CoachError(f"This copy would not be a valid routine: {messages}") from None
+        return SavedCopy(new_id, load_catalog())
 
-    def saved(self, catalog: Catalog, new_id: str) -> None:
-        self.coach.context.catalog = catalog
-        self.dismiss(new_id)
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        match outcome(event):
+            case Done(result=SavedCopy() as saved):
+                self.coach.context.catalog = saved.catalog
+                self.dismiss(saved.new_id)
+            case Failed(message=message):
+                self.refuse(message)
 
     def refuse(self, message: str) -> None:
         """Say why nothing was saved; the form stays as it was, to be corrected."""
         self.query_one("#copy-problem", Static).update(literal(message))
         self.add_class("-refused")
-
-
-def open_copy_dialog(app: App[object], routine_id: str) -> None:
-    """Open the copy form for a routine; once saved, the home list shows the copy at once, under the cursor."""
-    from coach.ui.screens.home import HomeScreen
-
-    routine = cast("CoachApp", app).context.catalog.get(routine_id)
-    if routine is None:
-        return
-
-    def copied(new_id: str | None) -> None:
-        if new_id is None:
-            return
-        app.notify(f"Saved as {new_id}: it is in your routines now.", title="Your copy", timeout=8, markup=False)
-        for screen in app.screen_stack:
-            if isinstance(screen, HomeScreen):
-                screen.show_routines(highlight=new_id)
-
-    app.push_screen(CopyRoutineDialog(routine), copied)

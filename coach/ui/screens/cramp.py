@@ -6,31 +6,41 @@ from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual import events, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioSet, Static
+from textual.worker import Worker
 
-from coach.common.problems import CoachError
-from coach.diary.entries import LAST_NIGHT_HOUR, LEGS, MUSCLE_TITLES, MUSCLES, TRIGGERS, UNKNOWN, trigger_title
-from coach.ui.screens.forms import Choice, CurrentRow
+from coach.diary.entries import (
+    FIRST_DEFAULTS,
+    LAST_NIGHT_HOUR,
+    LEGS,
+    MUSCLE_TITLES,
+    MUSCLES,
+    TRIGGERS,
+    CrampDefaults,
+    CrampEntry,
+    DiaryError,
+    cramp_defaults,
+    parse_severity,
+    parse_when,
+    trigger_title,
+)
+from coach.ui.screens.forms import Choice, CurrentRow, StackedRows
 from coach.ui.text import literal
+from coach.ui.workers import Done, Failed, outcome
 
 if TYPE_CHECKING:
-    from textual.app import App
-
-    from coach.diary.entries import CrampEntry
     from coach.ui.app import CoachApp
 
 NARROW = 86
 """Below this width the choices are stacked."""
-DEFAULT_LEG, DEFAULT_MUSCLE, DEFAULT_SEVERITY = "both", "calf", 5
-"""As `coach cramp` offers when there is no previous entry."""
 
 
-class CrampDialog(CurrentRow, ModalScreen["CrampEntry | None"]):
+class CrampDialog(CurrentRow, StackedRows, ModalScreen["CrampEntry | None"]):
     """The diary's form. Enter saves (in a thread worker), Escape cancels; n / l / t choose when, digits how bad."""
 
     BINDINGS = [
@@ -47,6 +57,8 @@ class CrampDialog(CurrentRow, ModalScreen["CrampEntry | None"]):
 
     def __init__(self) -> None:
         super().__init__(id="cramp-dialog")
+        self.defaults = FIRST_DEFAULTS
+        """What the form starts from until the last entry is read (then its answers, as `coach cramp` offers)."""
         self._last_digit: int | None = None
 
     @property
@@ -73,17 +85,23 @@ class CrampDialog(CurrentRow, ModalScreen["CrampEntry | None"]):
                     yield Input(placeholder="HH:MM or YYYY-MM-DD HH:MM", id="cramp-at-input", compact=True)
                 with Horizontal(classes="form-row"):
                     yield Label("Leg", classes="form-label")
-                    yield Choice([(leg, leg) for leg in LEGS], DEFAULT_LEG, id="cramp-leg")
+                    yield Choice([(leg, leg) for leg in LEGS], self.defaults.leg, id="cramp-leg")
                 with Horizontal(classes="form-row"):
                     yield Label("Muscle", classes="form-label")
-                    yield Choice([(key, MUSCLE_TITLES[key]) for key in MUSCLES], DEFAULT_MUSCLE, id="cramp-muscle")
+                    yield Choice(
+                        [(key, MUSCLE_TITLES[key]) for key in MUSCLES], self.defaults.muscle, id="cramp-muscle"
+                    )
                 with Horizontal(classes="form-row"):
                     yield Label("How bad", classes="form-label")
-                    yield Input(str(DEFAULT_SEVERITY), id="cramp-severity", type="integer", max_length=2, compact=True)
+                    yield Input(
+                        str(self.defaults.severity), id="cramp-severity", type="integer", max_length=2, compact=True
+                    )
                     yield Label("0 (a twinge) to 10 (the worst): type the digits", classes="form-hint")
                 with Horizontal(classes="form-row"):
                     yield Label("Set off by", classes="form-label")
-                    yield Choice([(key, trigger_title(key)) for key in TRIGGERS], UNKNOWN, id="cramp-trigger")
+                    yield Choice(
+                        [(key, trigger_title(key)) for key in TRIGGERS], self.defaults.trigger, id="cramp-trigger"
+                    )
                 with Horizontal(classes="form-row"):
                     yield Label("Note", classes="form-label")
                     yield Input(placeholder="anything (optional)", id="cramp-note", compact=True)
@@ -96,6 +114,25 @@ class CrampDialog(CurrentRow, ModalScreen["CrampEntry | None"]):
     def on_mount(self) -> None:
         self.query_one("#cramp-when", Choice).focus()
         self._show_when()
+        self.read_defaults()
+
+    @work(thread=True, exclusive=True, group="cramp-defaults", name="read cramp defaults", exit_on_error=False)
+    def read_defaults(self) -> CrampDefaults:
+        """The last entry's answers, read while the form is already open (keys typed meanwhile are not lost)."""
+        last = self.coach.context.history.diary.entries(limit=1)
+        return cramp_defaults(last[0] if last else None)
+
+    def use_defaults(self, defaults: CrampDefaults) -> None:
+        """Each field still at its starting value takes the last entry's answer; one the user has set stays."""
+        leg, muscle = self.query_one("#cramp-leg", Choice), self.query_one("#cramp-muscle", Choice)
+        severity = self.query_one("#cramp-severity", Input)
+        if leg.value == self.defaults.leg:
+            leg.value = defaults.leg
+        if muscle.value == self.defaults.muscle:
+            muscle.value = defaults.muscle
+        if severity.value == str(self.defaults.severity):
+            severity.value = str(defaults.severity)
+        self.defaults = defaults
 
     def on_resize(self, event: events.Resize) -> None:
         """A narrow window: the choices stacked, one a line, so that none is cut off at the right."""
@@ -109,9 +146,9 @@ class CrampDialog(CurrentRow, ModalScreen["CrampEntry | None"]):
         if when == "at":
             self.query_one("#cramp-at-input", Input).focus()
 
-    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
-        if event.radio_set.id == "cramp-when":
-            self._show_when()
+    @on(RadioSet.Changed, "#cramp-when")
+    def _when_changed(self) -> None:
+        self._show_when()
 
     def _show_when(self) -> None:
         self.set_class(self.query_one("#cramp-when", Choice).value == "at", "-at")
@@ -126,11 +163,13 @@ class CrampDialog(CurrentRow, ModalScreen["CrampEntry | None"]):
         # Enter presses a focused button (Cancel must not save); everywhere else it saves.
         return not (action == "save" and isinstance(self.focused, Button))
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "cramp-save-button":
-            self.action_save()
-        else:
-            self.action_cancel()
+    @on(Button.Pressed, "#cramp-save-button")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cramp-cancel-button")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
 
     # -- saving --------------------------------------------------------------------------------------------------
 
@@ -138,8 +177,6 @@ class CrampDialog(CurrentRow, ModalScreen["CrampEntry | None"]):
         self.dismiss(None)
 
     def action_save(self) -> None:
-        from coach.diary.entries import DiaryError, parse_severity, parse_when
-
         context = self.coach.context
         when = self.query_one("#cramp-when", Choice).value
         try:
@@ -164,36 +201,27 @@ class CrampDialog(CurrentRow, ModalScreen["CrampEntry | None"]):
             cramp_at=cramp_at,
         )
 
-    @work(thread=True, exclusive=True, group="cramp-log")
+    @work(thread=True, exclusive=True, group="cramp-log", name="log cramp", exit_on_error=False)
     def log_cramp(
         self, *, leg: str, muscle: str, severity: int, trigger: str, note: str, cramp_at: datetime | None
-    ) -> None:
+    ) -> CrampEntry:
         """Write the entry through the store's diary, which refuses a cramp in the future."""
-        try:
-            entry = self.coach.context.history.diary.log(
-                leg=leg, muscle=muscle, severity=severity, trigger=trigger, note=note, cramp_at=cramp_at
-            )
-        except CoachError as error:  # in the future, a busy or damaged history: said, never a crash
-            self.app.call_from_thread(self.refuse, str(error))
-            return
-        self.app.call_from_thread(self.dismiss, entry)
+        return self.coach.context.history.diary.log(
+            leg=leg, muscle=muscle, severity=severity, trigger=trigger, note=note, cramp_at=cramp_at
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        match outcome(event):
+            case Done(result=CrampDefaults() as defaults):
+                self.use_defaults(defaults)
+            case Failed(name="read cramp defaults"):
+                pass  # the history cannot be read now: the form keeps its first answers, and saving will say why
+            case Done(result=CrampEntry() as entry):
+                self.dismiss(entry)
+            case Failed(message=message):  # in the future, a busy or damaged history: said on the form, never a crash
+                self.refuse(message)
 
     def refuse(self, message: str) -> None:
         """Say why nothing was logged; the form stays as it was, to be corrected."""
         self.query_one("#cramp-problem", Static).update(literal(message))
         self.add_class("-refused")
-
-
-def open_cramp_dialog(app: App[object]) -> None:
-    """Open the cramp form; once logged, say what was written and for which coach day."""
-
-    def logged(entry: CrampEntry | None) -> None:
-        if entry is not None:
-            app.notify(
-                f"{entry.describe()}. It counts for the coach day {entry.day.isoformat()}.",
-                title="Cramp logged",
-                timeout=8,
-                markup=False,
-            )
-
-    app.push_screen(CrampDialog(), logged)

@@ -51,6 +51,10 @@ class Choice(RadioSet):
         self.value = self.keys[(self.keys.index(self._key) + step) % len(self.keys)]
 
 
+STACKED_BELOW = 60
+"""Below this width a form's rows are stacked: the label, then the field, then its hint, none cut at the right."""
+
+
 class CurrentRow:
     """Marks the `.form-row` that holds the focus with `-current` (its label lights up), so that the field being
     answered is plain to see in a compact form."""
@@ -58,3 +62,10 @@ class CurrentRow:
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         for row in self.query(".form-row"):  # type: ignore[attr-defined]
             row.set_class(row in event.widget.ancestors, "-current")
+
+
+class StackedRows:
+    """A dialog whose rows are stacked in a narrow window (`-stacked`): label, field, hint, none cut off."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < STACKED_BELOW, "-stacked")  # type: ignore[attr-defined]

@@ -1,0 +1,78 @@
+"""A footer that keeps the keys that matter: when the window is too narrow for every key, the least important go
+first (Textual's own footer cuts whatever comes last, Quit included)."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from textual import events
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+PALETTE = "command-palette"
+"""The id this footer gives the command palette's key (^p), the first to go: the palette is also on ctrl+p."""
+
+
+class CoachFooter(Footer):
+    """Textual's footer; the screen names its keys' binding ids in `FOOTER_DROP`, the first to go when not all fit.
+
+    Keys not named there are never dropped. The footer is built again only when what fits changes."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._dropped: frozenset[str] | None = None
+
+    def drop_order(self) -> tuple[str, ...]:
+        """The ids that may go, least important first (the palette's key before any of them)."""
+        order: tuple[str, ...] = getattr(self.screen, "FOOTER_DROP", ())
+        return (PALETTE, *order)
+
+    def shown_keys(self) -> list[tuple[str, int]]:
+        """The id and width of each key the footer would show, from the screen's active bindings."""
+        keys: list[tuple[str, int]] = []
+        seen: set[str] = set()
+        for _node, binding, _enabled, _tooltip in self.screen.active_bindings.values():
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            shown = self.app.get_key_display(binding)
+            keys.append((binding.id or binding.action, cell_len(shown) + cell_len(binding.description) + 3))
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+            palette = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
+            if palette is not None:
+                binding = palette[1]
+                keys.append((PALETTE, cell_len(self.app.get_key_display(binding)) + cell_len(binding.description) + 4))
+        return keys
+
+    def to_drop(self, width: int) -> frozenset[str]:
+        """The keys left out at this width: the least important, one by one, until the rest fit."""
+        keys = self.shown_keys()
+        total = sum(size for _, size in keys)
+        sizes = dict(keys)
+        dropped: set[str] = set()
+        for key_id in self.drop_order():
+            if total <= width:
+                break
+            if key_id in sizes:
+                dropped.add(key_id)
+                total -= sizes[key_id]
+        return frozenset(dropped)
+
+    def compose(self) -> ComposeResult:
+        width = self.size.width or self.app.size.width
+        self._dropped = dropped = self.to_drop(width)
+        ids = {
+            binding.action: binding.id or binding.action for _, binding, _, _ in self.screen.active_bindings.values()
+        }
+        widget: Widget
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                key_id = PALETTE if widget.has_class("-command-palette") else ids.get(widget.action, widget.action)
+                if key_id in dropped:
+                    continue
+            yield widget
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._dropped is not None and self.to_drop(event.size.width) != self._dropped:
+            self.call_after_refresh(self.recompose)
