@@ -52,6 +52,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from benchkit.contenders import prepare_bytecode  # noqa: E402
+
 from coach.engine.recording import Checkpoint, SessionStart, Status  # noqa: E402
 from coach.store.backups import daily_backups  # noqa: E402
 from coach.store.maintenance import wait_for_daily  # noqa: E402
@@ -218,9 +219,7 @@ def print_commands(figures: dict[str, dict[str, float]]) -> None:
     for name, row in figures.items():
         against, target, verdict = "-", "baseline", "-"
         if "x_json_load" in row:
-            against = (
-                f"{row['x_json_load']:.2f}x (CPU {row['cpu_x_json_load']:.2f}x), {row['rss_x_json_load']:.2f}x"
-            )
+            against = f"{row['x_json_load']:.2f}x (CPU {row['cpu_x_json_load']:.2f}x), {row['rss_x_json_load']:.2f}x"
             target = f"<= {row['target_x']:g}x, < {row['target_mib']:g} MiB"
             ok = row["x_json_load"] <= row["target_x"] and row["peak_mib"] < row["target_mib"]
             verdict = "ok" if ok else "OVER"
