@@ -28,7 +28,7 @@ from coach.engine.events import Finished, PhaseStarted, ReminderDue, SleepGap
 from coach.engine.recording import Status
 from coach.engine.runner import Action, Ending, Outcome, SessionRunner
 from coach.engine.session import Update
-from coach.engine.snapshot import Block, PhaseKind, Snapshot, clock_text, length_words, to_go
+from coach.engine.snapshot import Block, Phase, PhaseKind, Snapshot, clock_text, length_words, to_go
 from coach.routines.durations import format_duration
 from coach.routines.model import Routine
 from coach.ui.bench_trace import BenchTrace
@@ -279,8 +279,8 @@ class RunScreen(Screen[Outcome]):
         self._leaving = False
         """Set once the screen is being closed (not `_closed`: that name is Textual's own, and taking it hangs exit)."""
         self._asking = False
-        self._why = ""
-        """Why the last key could not act yet, shown on the hint line until `_why_until`."""
+        self._why_phase: Phase | None = None
+        """The step on which `m` could not act yet: why is said on the hint line while it still holds."""
         self._why_until = 0.0
         self.trace = BenchTrace()
         self._box = Vertical(id="run")
@@ -407,11 +407,9 @@ class RunScreen(Screen[Outcome]):
         """Each line takes its text; a Line repaints only when its text changed."""
         if view is None:
             return
-        if self._why and self.runner.engine.clock.monotonic() >= self._why_until:
-            self._why = ""
         for name in ("label", "title", "say", "rep", "left", "next"):
             self._lines[name].text = getattr(view, name)
-        self._lines["hint"].text = self._why or view.hint
+        self._lines["hint"].text = self._why_now() or view.hint
         if self._digits.text != view.digits:
             self._digits.text = view.digits
             if view.digits and self.trace:
@@ -515,18 +513,33 @@ class RunScreen(Screen[Outcome]):
     def action_move_on(self) -> None:
         snapshot = self.runner.snapshot
         if not snapshot.may_move_on:
-            self._say_why(not_yet(snapshot))
+            self._say_why(snapshot)
             return
         if self._asks_first(Action.MOVE_ON):
             return
         self._after_ending(self.runner.move_on())
 
-    def _say_why(self, text: str) -> None:
-        """A key that cannot act yet says why, on the hint line (read from a step away), for a few seconds."""
-        self._why = text
+    def _say_why(self, snapshot: Snapshot) -> None:
+        """`m` cannot act yet: say why on the hint line (read from a step away), with a bell."""
+        self._why_phase = snapshot.phase
         self._why_until = self.runner.engine.clock.monotonic() + WHY_SHOWN_FOR
-        self._lines["hint"].text = text
+        self._lines["hint"].text = self._why_now()
         self.app.bell()
+
+    def _why_now(self) -> str:
+        """Why `m` could not act, while that still holds: its time to go counts down with the digits, and it is gone
+        once moving on is allowed, the step changes, the session ends, or after a few seconds."""
+        snapshot = self.runner.snapshot
+        if (
+            self._why_phase is None
+            or snapshot.finished
+            or snapshot.may_move_on
+            or snapshot.phase != self._why_phase
+            or self.runner.engine.clock.monotonic() >= self._why_until
+        ):
+            self._why_phase = None
+            return ""
+        return not_yet(snapshot)
 
     def action_finish(self) -> None:
         if self._asks_first(Action.FINISH):
