@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from coach.common.safe_text import printable
+from coach.routines.durations import format_duration
 from coach.ui.context import AppContext
 from coach.ui.messages import CoachSignals, HistoryChange, HistoryChanged, RoutinesChanged
 from coach.ui.workers import Done, Failed, outcome
@@ -127,6 +128,8 @@ class CoachApp(App[object]):
         self.quiet = quiet
         """`--quiet`: no bell on the run screen either, whatever the settings say."""
         self.recordings = Recordings()
+        self.last_outcome: Outcome | None = None
+        """How the last session ended, for `coach run` to say once the terminal is back."""
         self._cues: CuePlayer | None = None
         self.theme = context.settings.theme if context.settings.theme in self.available_themes else "textual-dark"
         self.signals = CoachSignals(self)
@@ -292,11 +295,10 @@ class CoachApp(App[object]):
         self._close_ended_recorders()
         if self.context.settings.sync_folder:
             self.sync_history()
-        if outcome is not None and outcome.status is not None and outcome.ending is not None:
-            from coach.routines.durations import format_duration
-
-            done = format_duration(outcome.active_seconds)
-            self.notify(f"{done} saved as {outcome.status}.", title=f"Session {outcome.ending}", timeout=6)
+        self.last_outcome = outcome
+        if outcome is not None and (said := outcome_words(outcome)):
+            title, words = said
+            self.notify(words, title=title, timeout=6)
 
     @work(thread=True, exclusive=False, group="recorders", name="close recorder", exit_on_error=False)
     def _close_ended_recorders(self) -> bool:
@@ -424,6 +426,15 @@ def make_app(
     return CoachApp(context, start_with=routine, slot=slot, quiet=quiet)
 
 
+def outcome_words(outcome: Outcome) -> tuple[str, str] | None:
+    """How a session ended and what was kept, in words ("Session stopped", "4m10s saved as partial.")."""
+    if outcome.ending == "discarded":  # Ending.DISCARDED, without importing the engine before the first frame
+        return "Session discarded", "nothing was kept."
+    if outcome.status is None or outcome.ending is None:
+        return None
+    return f"Session {outcome.ending}", f"{format_duration(outcome.active_seconds)} saved as {outcome.status}."
+
+
 def run_app(app: CoachApp) -> int:
     """Run the app to its end, then wait for the last history writes; the exit code of the app."""
     try:
@@ -432,6 +443,8 @@ def run_app(app: CoachApp) -> int:
         for screen in app._run_screens():  # an app that stopped on an error still ends its session by the rules
             screen.runner.close()
         app.recordings.close_all()
+    if app.start_with is not None and app.last_outcome is not None and (said := outcome_words(app.last_outcome)):
+        print(f"{said[0]}: {said[1]}")  # `coach run`: what was kept, once the terminal is back
     if app.start_with is not None:  # `coach run`: the app closed with the session, before a background sync could
         _, message = app.sync_now()
         if message:
