@@ -182,6 +182,7 @@ def _command(runner: SessionRunner, snapshot: Snapshot, text: str, printer: _Pri
             return _toggle(runner, printer)
         if snapshot.may_move_on:
             return runner.move_on()
+        printer.say(snapshot, _not_yet(snapshot) if snapshot.block is not None else KEYS)  # never silence
         return runner.advance()
     actions = {
         "p": lambda: _toggle(runner, printer),

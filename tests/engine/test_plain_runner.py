@@ -138,6 +138,12 @@ def test_m_before_its_time_says_how_long_to_go() -> None:
     assert "01:00 You may move on from Soak after 15 min — 14:00 to go." in text
 
 
+def test_enter_before_its_time_says_how_long_to_go_too() -> None:
+    """Enter alone moves on once it may; before that it says why, never nothing."""
+    _, text, _, _, _ = run(soak_routine(), [(0.0, Line("")), (60.0, Line(""))])
+    assert "01:00 You may move on from Soak after 15 min — 14:00 to go." in text
+
+
 def test_typed_pause_stops_the_countdown_and_enter_goes_on() -> None:
     result, text, recorder, _, _ = run(TINY, [(0.0, Line("")), (5.0, Line("p")), (65.0, Line(""))])
     lines = text.splitlines()
