@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import threading
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -22,7 +19,6 @@ from coach.common.problems import Problem
 from coach.days.day import slot_of_hour
 from coach.routines.durations import format_duration
 from coach.routines.model import SLOT_ORDER, Routine
-from coach.store.plan import SLOT_LABELS, STATE_LABELS, STATE_MARKS, due_slot, slots_today
 from coach.ui.messages import HistoryChanged, RoutinesChanged
 from coach.ui.text import literal, printable
 from coach.ui.widgets.footer import CoachFooter
@@ -40,12 +36,6 @@ SHORT = 20
 """Below this height (or width) the routines take one line each."""
 BROKEN = "broken:"
 """Option ids of routine files that did not load start with this: shown, never started."""
-FIRST_READ_WAIT = 0.3
-"""How long the first frame waits for today's plan and streaks (read on a thread started at compose). Read in time
-(5 ms plus the store's import, ~30 ms, with a year of history), the first frame is the complete screen; the plan
-read after the first frame in a worker made a second layout and frame, 1.34-1.49x a bare app with a footer
-(docs/performance.md). A store that does not answer in time (a migration, a locked file) is read after the first
-frame, as before."""
 
 
 def routine_length(routine: Routine) -> str:
@@ -83,31 +73,20 @@ class HomeScreen(Screen[None]):
         self.view: TodayView | None = None
         self._placed: str | None = None
         """The routine this screen put the cursor on (what is due now); once the user moves, it stays theirs."""
-        self._first_read: list[TodayView] = []
-        self._first_reader: threading.Thread | None = None
-        self._first_read_by = 0.0
-        self._shown_fresh = False
-        """The first frame showed a plan read just before it: the first resume need not read again."""
-        self._due_first: str | None = None
 
     @property
     def coach(self) -> CoachApp:
         return cast("CoachApp", self.app)
 
     def compose(self) -> ComposeResult:
-        self._start_first_read()
-        view = self._first_view()  # waits at most FIRST_READ_WAIT: then the first frame is the whole screen
-        lines, self._due_first = self._plan_lines(view, self.app.size.width < NARROW) if view else ([], None)
-        self.view = view
-        self._shown_fresh = view is not None
         # A flat tree, titles in the borders: every widget costs time before the first frame.
-        yield Static(_title(view) if view else Text("Today"), id="today-title")
-        yield Vertical(*lines, id="slots")
+        yield Static(Text("Today"), id="today-title")
+        yield Vertical(id="slots")
         with Horizontal(id="home-columns"):
             routines = RoutineList(*self._routine_options(), id="routines")
             routines.border_title = "Routines"
             yield routines
-            streaks = Static(_streak_text(view.streaks) if view else Text("…"), id="streaks")
+            streaks = Static(Text("…"), id="streaks")
             streaks.border_title = "Streaks"
             yield streaks
         yield CoachFooter()
@@ -134,29 +113,6 @@ class HomeScreen(Screen[None]):
         self._place_cursor(slot_of_hour(self.coach.context.clock.wall(), self.coach.context.settings.day_start_hour))
         self.coach.signals.history_changed.subscribe(self, self._history_changed)
         self.coach.signals.routines_changed.subscribe(self, self._routines_changed)
-        if self._due_first is not None:
-            self._place_cursor(self._due_first)
-
-    def _start_first_read(self) -> None:
-        """Start reading today's plan for the first frame (a plain thread: the first frame waits for it with a
-        deadline, which a Textual worker cannot do before the screen is mounted)."""
-        self._first_read_by = time.monotonic() + FIRST_READ_WAIT
-        self._first_reader = threading.Thread(target=self._read_first, name="coach-first-plan", daemon=True)
-        self._first_reader.start()
-
-    def _read_first(self) -> None:
-        context = self.coach.context
-        # A problem is not said here: the worker after the first frame reads again and says what went wrong.
-        with contextlib.suppress(Exception):
-            self._first_read.append(context.history.today_view(context.planned))
-
-    def _first_view(self) -> TodayView | None:
-        """The plan read for the first frame, if it came within `FIRST_READ_WAIT`; else None (read after it)."""
-        if self._first_reader is None:
-            return None
-        self._first_reader.join(max(0.0, self._first_read_by - time.monotonic()))
-        self._first_reader = None
-        return self._first_read[0] if self._first_read else None
 
     def on_resize(self, event: events.Resize) -> None:
         narrow = event.size.width < NARROW
@@ -169,11 +125,8 @@ class HomeScreen(Screen[None]):
                 self.show_plan(self.view)
 
     def on_screen_resume(self) -> None:
-        """Shown again (or first, when the plan was not read in time for the first frame): read the plan once this
-        frame is out; coming back also catches a new coach day."""
-        if self._shown_fresh:
-            self._shown_fresh = False
-            return
+        """Shown first or again: read the plan once this frame is out (a thread started now would compete with the
+        first frame for the interpreter); coming back also catches a new coach day."""
         self.call_after_refresh(self._refresh_if_shown)
 
     def _refresh_if_shown(self) -> None:
@@ -210,12 +163,19 @@ class HomeScreen(Screen[None]):
         self.query_one("#streaks", Static).update(literal(message))
         self.notify(message, title="History", severity="error", timeout=20, markup=False)
 
-    def _plan_lines(self, view: TodayView, narrow: bool) -> tuple[list[Static], str | None]:
-        """The plan's lines for a view, and the slot due now (None when nothing is)."""
+    def show_plan(self, view: TodayView) -> None:
+        from coach.store.plan import due_slot, slots_today  # the store's modules load after the first frame
+
+        slots = self.query_one("#slots", Vertical)
+        if not slots.is_attached:
+            return  # the app is closing (q pressed before the plan was read): nothing left to show it in
+        self.view = view
+        self.query_one("#today-title", Static).update(Text(f"Today · {view.today:%A %-d %B}"))
         catalog = self.coach.context.catalog
         items = slots_today(view, list(catalog.routines.values()))
         of_hour = slot_of_hour(self.coach.context.clock.wall(), self.coach.context.settings.day_start_hour)
         due = due_slot(items, of_hour)
+        narrow = self.has_class("-narrow")
         streaks = {item.slot: item.streak for item in view.streaks.slots} if narrow else {}
         state_width = max((len(_state_label(item)) for item in items), default=0) + 2
         lines = [
@@ -227,16 +187,7 @@ class HomeScreen(Screen[None]):
         ]
         if narrow:
             lines.append(Static(_whole_day_line(view.streaks.day_plan), classes="slot -whole-day"))
-        return lines, due
-
-    def show_plan(self, view: TodayView) -> None:
-        slots = self.query_one("#slots", Vertical)
-        if not slots.is_attached:
-            return  # the app is closing (q pressed before the plan was read): nothing left to show it in
-        self.view = view
-        lines, due = self._plan_lines(view, self.has_class("-narrow"))
         with self.app.batch_update():
-            self.query_one("#today-title", Static).update(_title(view))
             slots.remove_children()
             slots.mount_all(lines)
             self.query_one("#streaks", Static).update(_streak_text(view.streaks))
@@ -325,11 +276,9 @@ def _broken_label(path: Path, problems: list[Problem]) -> Text:
     return text
 
 
-def _title(view: TodayView) -> Text:
-    return Text(f"Today · {view.today:%A %-d %B}")
-
-
 def _state_label(item: SlotToday) -> str:
+    from coach.store.plan import STATE_LABELS
+
     return STATE_LABELS[item.state]
 
 
@@ -344,6 +293,8 @@ def _plan_line(
 ) -> Text:
     """One slot of today: its mark, name and state, `◀ now` when it is due, then its routines (or, in a narrow
     window, its streak). Names never end on a comma: a line too long ends with an ellipsis (in the stylesheet)."""
+    from coach.store.plan import SLOT_LABELS, STATE_MARKS
+
     line = Text.assemble(
         (f" {STATE_MARKS[item.state]} ", "bold"),
         (f"{SLOT_LABELS[item.slot]:<9}", "bold"),
@@ -368,6 +319,8 @@ def _whole_day_line(streak: Streak) -> Text:
 
 
 def _streak_text(report: StreakReport) -> Text:
+    from coach.store.plan import SLOT_LABELS
+
     text = Text()
     rows = [(SLOT_LABELS[item.slot], item.streak) for item in report.slots if item.planned]
     rows.append(("Whole day", report.day_plan))
