@@ -123,6 +123,7 @@ def open_history(args: argparse.Namespace, *, maintenance: bool = True, read_onl
         data_dir(getattr(args, "data_dir", None)),
         day_start_hour=load_settings().settings.day_start_hour,
         maintenance=maintenance,
+        background=True,  # the day's check and backup never hold up a command (docs/history.md)
         on_warning=warn,
         read_only_fallback=read_only_ok,
     )
@@ -144,13 +145,13 @@ def format_length(seconds: float) -> str:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from coach.store.formats import write_json_array
+    from coach.store.formats import write_json_array, write_session_rows
 
     store = open_history(args, read_only_ok=True)
     json_out = cast(TextIO, EscapingWriter(sys.stdout, escape_json))  # the same data, nothing raw for a terminal
     limit = args.limit if args.limit is not None else (0 if args.json else DEFAULT_TABLE_LIMIT)
     if args.json and not limit:  # everything: streamed, whatever the size of the history
-        write_json_array(store.session_items(since=args.since, routine=args.routine), json_out)
+        write_session_rows(store.session_rows(since=args.since, routine=args.routine), json_out)
         return 0
     sessions = store.sessions(
         since=args.since, routine=args.routine, limit=limit or None, include_running=not args.json

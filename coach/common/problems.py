@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 
-class Problem(NamedTuple):
-    """One mistake in a user's file, with where it is (line and column count from 1); problems sort by place.
-
-    A NamedTuple rather than a frozen dataclass: nine times cheaper to define, before every first frame."""
+@dataclass(frozen=True, slots=True, order=True)
+class Problem:
+    """One mistake in a user's file, with where it is (line and column count from 1); problems sort by place."""
 
     path: str
     line: int

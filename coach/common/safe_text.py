@@ -85,7 +85,7 @@ def json_text(value: object) -> str:
 def escape_json(text: str) -> str:
     """JSON text with every control and invisible character outside its line breaks written as `\\uXXXX`: such
     characters can only stand inside JSON strings, where the escape means the same character."""
-    if text.isprintable():
+    if text.isprintable() or text.replace("\n", "").isprintable():  # JSON's line breaks alone: nothing to do
         return text
     return "".join(_json_escaped(char) for char in text)
 

@@ -8,9 +8,10 @@ The store implements it; tests use an in-memory fake.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 
 class Status(StrEnum):
@@ -21,7 +22,8 @@ class Status(StrEnum):
     PARTIAL = "partial"
 
 
-class SessionStart(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class SessionStart:
     """What is known when a session begins; written at once so that a killed process still leaves a record."""
 
     id: str
@@ -36,7 +38,8 @@ class SessionStart(NamedTuple):
     completed when its last checkpoint reached this, partial otherwise (the same rule as every other ending)."""
 
 
-class Checkpoint(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
     """Where a session is, so that at most seconds are lost when the process dies."""
 
     position: str

@@ -1,13 +1,12 @@
 """What a running session looks like at one instant: small immutable values the UI can hold in a reactive.
 
-NamedTuples rather than frozen dataclasses: on Python 3.11 one is nine times cheaper to define (0.06 ms against 0.54,
-paid before the run screen's first frame) and cheaper to make (a snapshot is made at every poll, twice a second)."""
+Frozen dataclasses with slots: values that compare by kind as well as by fields."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import NamedTuple
 
 from coach.engine.recording import Status
 
@@ -22,7 +21,8 @@ class PhaseKind(StrEnum):
     WAIT = "wait"
 
 
-class Rep(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Rep:
     """The round of one group the session is in, e.g. round 7 of the heel raises."""
 
     title: str
@@ -36,7 +36,8 @@ class Rep(NamedTuple):
         return f"{self.title} {self.number}" + (f" of {self.of}" if self.of is not None else "")
 
 
-class Phase(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Phase:
     """One step being done: a countdown (hold, rest, move, soak) or a wait for the user."""
 
     title: str
@@ -60,7 +61,8 @@ class Phase(NamedTuple):
         return self.kind is PhaseKind.WAIT
 
 
-class Block(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Block:
     """A ranged part of the routine being done (a `for` group or a ranged step): how far in, and its bounds."""
 
     title: str
@@ -90,7 +92,8 @@ class Block(NamedTuple):
         return f"You may move on from {self.title} after {length_words(self.low)} — {wait} to go."
 
 
-class Progress(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Progress:
     """How far the session is: the rounds, how much is left at least and at most, and a fraction for a bar."""
 
     fraction: float
@@ -107,7 +110,8 @@ class Progress(NamedTuple):
         return self.reps[-1].text if self.reps else ""
 
 
-class Snapshot(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Snapshot:
     """The whole visible state of a session at one instant; a new one is made on every engine call."""
 
     phase: Phase

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from coach.common.problems import CoachError
@@ -36,20 +37,20 @@ def customized(
     def change(step: Step) -> Step:
         if isinstance(step, TimedStep):
             if hold is not None and step.kind is StepKind.HOLD:
-                step = step._replace(time=Span(hold, hold))
+                step = replace(step, time=Span(hold, hold))
             if rest is not None and step.kind is StepKind.REST:
-                step = step._replace(time=Span(rest, rest))
+                step = replace(step, time=Span(rest, rest))
             if length is not None and (step.time.is_range or step.kind is StepKind.SOAK):
-                step = step._replace(time=length)
+                step = replace(step, time=length)
             if step.remind is not None and no_remind:
-                step = step._replace(remind=None)
+                step = replace(step, remind=None)
             elif step.remind is not None and remind is not None:
-                step = step._replace(remind=step.remind._replace(every=remind))
+                step = replace(step, remind=replace(step.remind, every=remind))
             return step
         if isinstance(step, Group):
-            group = step._replace(steps=tuple(change(child) for child in step.steps))
+            group = replace(step, steps=tuple(change(child) for child in step.steps))
             if length is not None and group.for_ is not None:
-                group = group._replace(for_=length)
+                group = replace(group, for_=length)
             return group
         return step
 
@@ -67,7 +68,7 @@ def customized(
     elif remind is not None:
         changes.append(f"a reminder every {format_span(Span(remind, remind))}")
     summary = f"Your copy of {routine.name}" + (f": {', '.join(changes)}." if changes else ".")
-    return routine._replace(steps=steps, name=name or routine.name, summary=summary, counts_after=counts_after)
+    return replace(routine, steps=steps, name=name or routine.name, summary=summary, counts_after=counts_after)
 
 
 def adjustable(routine: Routine) -> frozenset[str]:
@@ -133,10 +134,10 @@ def with_preferred_length(routine: Routine, preferred: int | None) -> Routine:
 
     def change(step: Step) -> Step:
         if isinstance(step, TimedStep):
-            return step._replace(time=clamp(step.time))
+            return replace(step, time=clamp(step.time))
         if isinstance(step, Group):
             for_ = clamp(step.for_) if step.for_ is not None else None
-            return step._replace(steps=tuple(change(child) for child in step.steps), for_=for_)
+            return replace(step, steps=tuple(change(child) for child in step.steps), for_=for_)
         return step
 
-    return routine._replace(steps=tuple(change(step) for step in routine.steps))
+    return replace(routine, steps=tuple(change(step) for step in routine.steps))

@@ -7,6 +7,7 @@ of what it checks, and `coach.common.tomlfile` maps a key path to its line and c
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ def load_routine_file(path: Path, *, origin: str = "file", shown_as: str | None 
     routine, problems = check_routine_document(read_toml(path, shown_as), routine_id=path.stem, source=path)
     if problems or routine is None:
         raise ProblemsError(problems)
-    return routine._replace(origin=origin)
+    return replace(routine, origin=origin)
 
 
 def load_routine_bytes(raw: bytes, name: str, routine_id: str = "routine") -> Routine:

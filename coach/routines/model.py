@@ -1,13 +1,14 @@
 """The routine model: immutable records that say what a session asks of the user, step by step.
 
-NamedTuples rather than frozen dataclasses: on Python 3.11 one is nine times cheaper to define (0.06 ms against
-0.54), and every start of coach defines these before its first frame. Changed copies come from `._replace`."""
+Frozen dataclasses: a timed step never equals a waiting step with the same fields (tuples would), and changed
+copies come from `dataclasses.replace`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import NamedTuple, TypeAlias
+from typing import TypeAlias
 
 
 class Slot(StrEnum):
@@ -30,7 +31,8 @@ class StepKind(StrEnum):
     SOAK = "soak"
 
 
-class Span(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Span:
     """A length in whole seconds: fixed when low == high, else a range the user may end after `low`."""
 
     low: int
@@ -41,14 +43,16 @@ class Span(NamedTuple):
         return self.low != self.high
 
 
-class Reminder(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Reminder:
     """A cue repeated inside a long step, e.g. every 5 minutes: top up the hot water."""
 
     every: int
     say: str
 
 
-class TimedStep(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class TimedStep:
     """A step with a countdown; with a range, the user may move on once `time.low` has passed."""
 
     title: str
@@ -58,14 +62,16 @@ class TimedStep(NamedTuple):
     remind: Reminder | None = None
 
 
-class WaitStep(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class WaitStep:
     """A step without a countdown that waits until the user says they are ready."""
 
     title: str
     say: str = ""
 
 
-class Group(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Group:
     """Steps done in order, `repeat` times or, with `for_`, again and again for a span of time.
 
     With `for_`, a new cycle starts only if it fits before the upper bound, so the group never runs past it
@@ -87,7 +93,8 @@ class Group(NamedTuple):
 Step: TypeAlias = TimedStep | WaitStep | Group
 
 
-class Routine(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Routine:
     """A whole routine file: what to do, which slots of the day it serves, and when a session counts."""
 
     id: str

@@ -193,12 +193,14 @@ def create_if_missing(path: Path, build: Callable[[sqlite3.Connection], object])
             leftover.unlink(missing_ok=True)
 
 
-def connect(path: Path, *, timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
-    """A connection in autocommit mode (transactions are explicit), WAL, synchronous=FULL, with a busy timeout.
+def connect(path: Path, *, timeout_ms: int = BUSY_TIMEOUT_MS, create: bool = True) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), WAL, synchronous=FULL, with a busy timeout;
+    without `create`, a missing file is an error instead of a new empty database.
 
     Raises sqlite3.Error or OSError; callers map them with `to_coach_error`.
     """
-    connection = sqlite3.connect(path, timeout=timeout_ms / 1000, isolation_level=None)
+    target: str | Path = path if create else f"{path.resolve().as_uri()}?mode=rw"
+    connection = sqlite3.connect(target, timeout=timeout_ms / 1000, isolation_level=None, uri=not create)
     try:
         connection.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
         connection.execute("PRAGMA synchronous = FULL")

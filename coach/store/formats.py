@@ -1,6 +1,7 @@
 """The written forms of what the history holds: JSON arrays and CSV tables, whole or streamed row by row.
 
 Shared by the export (coach/store/exchange.py) and the cramp diary (coach/store/cramps.py); imports neither.
+`write_session_rows` writes the export from the rows of its query, without making a dict or a record of each.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import json.encoder
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol, TextIO
+
+from coach.store.records import EXPORT_FIELDS
 
 
 class Exportable(Protocol):
@@ -86,6 +89,52 @@ def _scalar(value: object) -> str:
 _encode_string: Callable[[str], str] = (
     getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
 )
+
+
+_SESSION_ITEM = "  {\n    " + ",\n    ".join(f'"{key}": %s' for key in EXPORT_FIELDS) + "\n  }"
+"""One exported session as `_item_text` writes it, its twelve values to fill in (records.EXPORT_FIELDS order)."""
+_INFINITE = (float("inf"), float("-inf"))
+ROWS_PER_WRITE = 512
+
+
+def write_session_rows(rows: Iterable[Sequence[Any]], out: TextIO) -> int:
+    """`write_json_array` for sessions as the store's export query reads them (`queries.EXPORT_COLUMNS`, in the
+    order of `records.EXPORT_FIELDS`), byte for byte the same, about twice as fast: each row fills one template,
+    and the text goes out in pieces of a few hundred items. A value of another type than the schema's falls back
+    to the general writer, so the output never differs."""
+    count = 0
+    pending: list[str] = []
+    encode, null = _encode_string, "null"
+    for row in rows:
+        try:
+            sid, routine, name, slot, day, started, ended, status, active, cycles, note, discomfort = row
+            if active != active or active in _INFINITE:
+                raise TypeError("not a finite number")
+            text = _SESSION_ITEM % (
+                encode(sid),
+                encode(routine),
+                encode(name),
+                encode(slot),
+                encode(day),
+                encode(started),
+                null if ended is None else encode(ended),
+                encode(status),
+                float.__repr__(active),
+                int.__repr__(cycles),
+                null if note is None else encode(note),
+                null if discomfort is None else int.__repr__(discomfort),
+            )
+        except (TypeError, ValueError):
+            text = _item_text(dict(zip(EXPORT_FIELDS, row, strict=True)))
+        pending.append(text)
+        count += 1
+        if len(pending) == ROWS_PER_WRITE:
+            out.write(("[\n" if count == ROWS_PER_WRITE else ",\n") + ",\n".join(pending))
+            pending.clear()
+    if pending:
+        out.write(("[\n" if count == len(pending) else ",\n") + ",\n".join(pending))
+    out.write("[]\n" if count == 0 else "\n]\n")
+    return count
 
 
 def write_csv(items: Iterable[dict[str, Any]], fields: Sequence[str], out: TextIO) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import time
 from pathlib import Path
 
 LOCK_DIR = "running"
@@ -70,6 +71,40 @@ def is_held(data_dir: Path, session_id: str) -> bool:
         return True
     finally:
         os.close(fd)
+
+
+def try_lock_file(path: Path) -> int | None:
+    """Open (creating) `path` and take its exclusive lock without waiting: the descriptor, or None when another
+    process holds it. OSError when the file cannot be made."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        if _try_lock(fd):
+            return fd
+    except BaseException:
+        os.close(fd)
+        raise
+    os.close(fd)
+    return None
+
+
+def wait_for_file_lock(path: Path, timeout: float) -> bool:
+    """Wait until nobody holds the lock of `path` (True; also when there is no such file), at most `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR)
+        except FileNotFoundError:
+            return True
+        try:
+            if _try_lock(fd):
+                _unlock(fd)
+                return True
+        finally:
+            os.close(fd)
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
 
 
 def forget(data_dir: Path, session_id: str) -> None:

@@ -1,11 +1,21 @@
 """What happens to the history file before it is used, once per process: create it whole, refuse a damaged one,
 migrate, save sessions kept in the spool, close sessions left running by a dead process; and once a day the
 quick check and the backup, whose failure is a warning, never a stop.
+
+The commands run the day's check and backup in a detached process of their own (`start_daily`, the job in
+coach/store/daily_job.py), so the day's first command does not wait for them: at 100,000 sessions they take 1-4 s.
+That process holds `running/daily.lock` from before it starts until it ends (the lock is taken here and handed
+down), leaves what the user should hear in `maintenance-notes.json`, and the next coach to open the history says
+it (`take_notes`); a history the check found damaged is checked again there, in the open, before anything else.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,12 +26,17 @@ from coach.store import backups, locks, spool
 from coach.store.connection import (
     DamagedHistoryError,
     HistoryError,
+    check_file,
+    connect,
     create_if_missing,
+    database_path,
     explain,
+    to_coach_error,
     write_transaction,
 )
 from coach.store.migrations import LATEST_VERSION, check_not_newer, migrate
 from coach.store.queries import has_rows
+from coach.store.summary import refresh_summary
 
 Warn = Callable[[str], None]
 
@@ -104,6 +119,13 @@ def recover(data_dir: Path, connection: sqlite3.Connection) -> list[str]:
     return abandoned
 
 
+def due(data_dir: Path, connection: sqlite3.Connection, today: date) -> bool:
+    """Whether the day's check and backup have something to do: no backup dated today, and data to save."""
+    return backups.backup_due(data_dir, today) and any(
+        has_rows(connection, table) for table in ("sessions", "rest_days", "cramps")
+    )
+
+
 def daily(data_dir: Path, connection: sqlite3.Connection, today: date) -> list[str] | None:
     """Once a day: `PRAGMA quick_check` (DamagedHistoryError when it fails), then a backup. A backup that cannot
     be written (no room, a file named `backups`) is returned as a warning: reading the history must go on.
@@ -117,6 +139,8 @@ def daily(data_dir: Path, connection: sqlite3.Connection, today: date) -> list[s
     if result != [("ok",)]:
         raise DamagedHistoryError(data_dir / "history.sqlite3", f"quick_check: {result[0][0]}")
     live = int(connection.execute("SELECT count(*) FROM sessions").fetchone()[0])
+    with contextlib.suppress(sqlite3.OperationalError), write_transaction(connection):
+        refresh_summary(connection, today)  # the past moved on by a day: the screens read less (derived data)
     try:
         return backups.take_daily_backup(data_dir, connection, today, live_sessions=live)
     except (OSError, sqlite3.Error) as error:
@@ -143,3 +167,152 @@ def release_daily(data_dir: Path, today: date) -> None:
     """The maintenance stopped on an error: the next open may try again."""
     with _lock:
         _maintained.discard((data_dir.resolve(), today))
+
+
+# -- the day's check and backup in a process of its own ----------------------------------------------------------
+
+DAILY_LOCK = "daily.lock"
+NOTES_FILE = "maintenance-notes.json"
+NOTES_LIMIT_BYTES = 64 * 1024
+"""A notes file larger than this is not coach's: it is ignored and removed."""
+JOB_MODULE = "coach.store.daily_job"
+JOB_FD = 3
+"""The lock's descriptor in the job's process."""
+
+
+def daily_lock_path(data_dir: Path) -> Path:
+    """The lock held by the process that runs the day's check and backup."""
+    return data_dir / locks.LOCK_DIR / DAILY_LOCK
+
+
+def notes_path(data_dir: Path) -> Path:
+    """Where the background job leaves what the user should hear (read and removed by the next open)."""
+    return data_dir / NOTES_FILE
+
+
+def can_run_in_background() -> bool:
+    """Whether this platform can hand a lock to a detached process (posix_spawn with setsid, flock)."""
+    return (
+        sys.platform != "win32"
+        and hasattr(os, "posix_spawn")
+        and hasattr(os, "POSIX_SPAWN_DUP2")
+        and bool(sys.executable)
+    )
+
+
+def start_daily(data_dir: Path, today: date) -> bool:
+    """Start the day's check and backup in a detached process (lower priority, its own session, no terminal);
+    True when it was started or one is running already, False when it cannot be (then run `daily` here).
+
+    The lock is taken here, before the process exists, and handed to it: whoever sees the lock held knows a check
+    is under way, and `wait_for_daily` cannot miss a job that has not started yet."""
+    if not can_run_in_background():
+        return False
+    try:
+        fd = locks.try_lock_file(daily_lock_path(data_dir))
+    except OSError:
+        return False
+    if fd is None:
+        return True  # another coach is running it now
+    try:
+        null = os.devnull
+        actions = [
+            (os.POSIX_SPAWN_OPEN, 0, null, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 1, null, os.O_WRONLY, 0),
+            (os.POSIX_SPAWN_DUP2, 1, 2),
+            (os.POSIX_SPAWN_DUP2, fd, JOB_FD),  # dup2 leaves the copy inheritable: the job holds the lock
+        ]
+        argv = [sys.executable, "-m", JOB_MODULE, str(data_dir.resolve()), today.isoformat(), str(JOB_FD)]
+        os.posix_spawn(sys.executable, argv, os.environ, file_actions=actions, setsid=True)
+    except (OSError, NotImplementedError):  # setsid is not offered everywhere: then the check runs here
+        return False
+    finally:
+        os.close(fd)  # the job's copy keeps the lock (flock belongs to the open file, shared by both)
+    return True
+
+
+def run_daily_job(data_dir: Path, today: date) -> None:
+    """The job's work (in its own process): check and back up the history, and leave any warning or a finding of
+    damage in the notes file. Never creates the history (it may have been moved aside by a repair meanwhile)."""
+    path = database_path(data_dir)
+    notes: list[str] = []
+    damaged: str | None = None
+    try:
+        if not path.exists():
+            return
+        check_file(path)
+        connection = connect(path, create=False)
+        try:
+            notes = daily(data_dir, connection, today) or []
+        finally:
+            connection.close()
+    except DamagedHistoryError as error:
+        damaged = error.detail
+    except HistoryError as error:
+        notes = [f"today's check and backup could not run: {error.reason}. The history was not changed."]
+    except (sqlite3.Error, OSError) as error:
+        problem = to_coach_error(path, error)
+        if isinstance(problem, DamagedHistoryError):
+            damaged = problem.detail
+        else:
+            notes = [f"today's check and backup could not run: {problem.reason}. The history was not changed."]
+    if notes or damaged:
+        add_notes(data_dir, notes, damaged)
+
+
+def add_notes(data_dir: Path, warnings: list[str], damaged: str | None) -> None:
+    """Add to the notes file (written aside, then renamed into place); a failure to write it is dropped."""
+    old = read_notes(data_dir)
+    document = {
+        "warnings": [*(old.warnings if old else []), *warnings][-20:],
+        "damaged": damaged or (old.damaged if old else None),
+    }
+    target = notes_path(data_dir)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    with contextlib.suppress(OSError):
+        partial.write_text(json.dumps(document), encoding="utf-8")
+        os.replace(partial, target)
+    with contextlib.suppress(OSError):
+        partial.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class Notes:
+    """What the background job left for the user."""
+
+    warnings: tuple[str, ...]
+    damaged: str | None
+    """What the check found wrong with the file (it is checked again before anyone is told)."""
+
+
+def read_notes(data_dir: Path) -> Notes | None:
+    """The notes file, read like any input (a regular file, small, the shape coach writes); None when absent."""
+    try:
+        with notes_path(data_dir).open("rb") as handle:
+            raw = handle.read(NOTES_LIMIT_BYTES + 1)
+    except OSError:
+        return None
+    try:
+        document = json.loads(raw) if len(raw) <= NOTES_LIMIT_BYTES else None
+    except ValueError:
+        document = None
+    if not isinstance(document, dict):
+        return Notes((), None)
+    warnings = document.get("warnings")
+    damaged = document.get("damaged")
+    return Notes(
+        tuple(str(item) for item in warnings if isinstance(item, str)) if isinstance(warnings, list) else (),
+        damaged if isinstance(damaged, str) else None,
+    )
+
+
+def forget_notes(data_dir: Path) -> None:
+    """Remove the notes once they were said (a read-only folder keeps them: they are said again)."""
+    with contextlib.suppress(OSError):
+        notes_path(data_dir).unlink(missing_ok=True)
+
+
+def wait_for_daily(data_dir: Path, timeout: float = 60.0) -> bool:
+    """Wait until no background check holds the lock (True), or `timeout` seconds (False). For tests and the
+    benchmark; the commands never wait."""
+    return locks.wait_for_file_lock(daily_lock_path(data_dir), timeout)

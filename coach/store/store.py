@@ -15,12 +15,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coach.common.problems import CoachError
 from coach.days.day import today as coach_today
 from coach.days.streaks import StreakReport
-from coach.diary.entries import CrampEntry
 from coach.engine.recording import Status
 from coach.store import locks, maintenance
 from coach.store.connection import (
@@ -34,7 +33,6 @@ from coach.store.connection import (
     to_coach_error,
     write_transaction,
 )
-from coach.store.cramps import CrampDiary, insert_cramps
 from coach.store.migrations import insert_in_bulk
 from coach.store.queries import (
     EXPORT_COLUMNS,
@@ -58,7 +56,12 @@ from coach.store.records import (
     TodayView,
     to_iso,
 )
-from coach.store.views import day_summaries, months_back, read_streaks
+from coach.store.summary import read_summary, refresh_summary
+from coach.store.views import count_sessions, day_summaries, months_back, read_streaks
+
+if TYPE_CHECKING:
+    from coach.diary.entries import CrampEntry
+    from coach.store.cramps import CrampDiary
 
 Clock = Callable[[], datetime]
 Warn = Callable[[str], None]
@@ -81,12 +84,14 @@ def open_store(
     day_start_hour: DayStartHour,
     clock: Clock = local_now,
     maintenance: bool = True,
+    background: bool = False,
     on_warning: Warn | None = None,
     read_only_fallback: bool = False,
 ) -> Store:
     """Open (or create) the history in `data_dir`, ready to use; with `maintenance`, the day's quick check and
-    backup (once per process). With `read_only_fallback`, a history that cannot be written (a full disk, a
-    read-only folder) is opened read-only, with a warning, so it can still be shown and exported.
+    backup (once per process), in a detached process with `background` (see `Store.maintain`). With
+    `read_only_fallback`, a history that cannot be written (a full disk, a read-only folder) is opened read-only,
+    with a warning, so it can still be shown and exported.
 
     Raises CoachError with a message for the user (DamagedHistoryError for a damaged file: nothing is changed).
     """
@@ -100,7 +105,7 @@ def open_store(
             raise
         return store
     if maintenance:
-        store.maintain()
+        store.maintain(background=background)
     return store
 
 
@@ -146,20 +151,38 @@ class Store:
                 raise to_coach_error(self.path, error) from None
             with self._connection(prepare=False) as connection:
                 prepared = maintenance.prepare(self.data_dir, connection, self.clock())
+                notes = maintenance.read_notes(self.data_dir)
+                if notes is not None:
+                    self._say_notes(connection, notes)
             for message in prepared.messages:
                 self._warn(message)
             self._prepared = True
 
-    def maintain(self) -> None:
+    def _say_notes(self, connection: sqlite3.Connection, notes: maintenance.Notes) -> None:
+        """What the background check left: a finding of damage is checked again here (DamagedHistoryError
+        when it holds); warnings are said once."""
+        if notes.damaged is not None:
+            rows = connection.execute("PRAGMA quick_check").fetchall()
+            if rows != [("ok",)]:
+                raise DamagedHistoryError(self.path, f"quick_check: {rows[0][0]}")
+        for message in notes.warnings:
+            self._warn(message)
+        maintenance.forget_notes(self.data_dir)
+
+    def maintain(self, *, background: bool = False) -> None:
         """The day's `PRAGMA quick_check` and backup, once per process (per day); the app runs it in a worker
         after its first frame. DamagedHistoryError when the check fails; a backup that cannot be written is
-        a warning (`on_warning`), never a stop."""
+        a warning (`on_warning`), never a stop. With `background` (the commands), they run in a detached
+        process when they are due, and what it finds is said by the next open (`maintenance.start_daily`)."""
         self.prepare()
         today = self.clock().date()
         if self.read_only is not None or not maintenance.claim_daily(self.data_dir, today):
             return
         try:
             with self._connection() as connection:
+                in_background = background and maintenance.due(self.data_dir, connection, today)
+                if in_background and maintenance.start_daily(self.data_dir, today):
+                    return
                 messages = maintenance.daily(self.data_dir, connection, today)
         except BaseException:
             maintenance.release_daily(self.data_dir, today)
@@ -261,15 +284,18 @@ class Store:
     def session_items(self, *, since: date | None = None, routine: str | None = None) -> Iterator[dict[str, Any]]:
         """Every finished session in the export's JSON form, oldest first, streamed from one read transaction
         (100,000 sessions are never all in memory: the export and `history --json` write them as they come)."""
+        for row in self.session_rows(since=since, routine=routine):
+            yield dict(zip(EXPORT_FIELDS, row, strict=True))
+
+    def session_rows(self, *, since: date | None = None, routine: str | None = None) -> Iterator[tuple[Any, ...]]:
+        """`session_items` as rows of values in the order of `records.EXPORT_FIELDS`, for
+        `formats.write_session_rows` (the export of 100,000 sessions writes them without a dict each)."""
         where, params = day_filters(since=since, routine=routine, include_running=False)
         sql = f"SELECT {EXPORT_COLUMNS} FROM sessions {where} ORDER BY started_utc ASC, id ASC"
         with self._connection() as connection:
             connection.execute("BEGIN")
             try:
-                cursor = connection.execute(sql, params)
-                while rows := cursor.fetchmany(1000):
-                    for row in rows:
-                        yield dict(zip(EXPORT_FIELDS, row, strict=True))
+                yield from connection.execute(sql, params)
             finally:
                 connection.execute("COMMIT")
 
@@ -284,11 +310,6 @@ class Store:
         with self._connection() as connection:
             row = row_by_id_prefix(connection, "sessions", SESSION_COLUMNS, id_or_prefix, "session", "coach history")
         return record_from_row(row)
-
-    def count(self) -> int:
-        """How many sessions are recorded."""
-        with self._connection() as connection:
-            return int(connection.execute("SELECT count(*) FROM sessions").fetchone()[0])
 
     def set_note(
         self, session_id: str, note: str | None, discomfort: int | None = None, *, set_discomfort: bool = False
@@ -372,6 +393,8 @@ class Store:
     @property
     def diary(self) -> CrampDiary:
         """The cramp diary in this history: log, entries, find, delete, insights."""
+        from coach.store.cramps import CrampDiary  # first use: coach/store/__init__.py "Start-up"
+
         return CrampDiary(self._connection, clock=self.clock, day_start_hour=lambda: self.day_start_hour)
 
     # -- streaks and views -----------------------------------------------------------------------------------
@@ -381,9 +404,32 @@ class Store:
         today = today or self.today()
         with self._connection() as connection:
             connection.execute("BEGIN")
-            report = read_streaks(connection, planned, today)
+            summary = read_summary(connection)
+            report = read_streaks(connection, planned, today, summary)
             connection.execute("COMMIT")
+        if summary is None:
+            self._remember_summary()
         return report
+
+    def _remember_summary(self) -> None:
+        """Make the summary of the past days (coach/store/summary.py) that a read found missing, if the history
+        can be written at once: a read never waits for a writer, and a failure only leaves the next read slower."""
+        if self.read_only is not None:
+            return
+        try:
+            with self._connection(timeout_ms=0) as connection, write_transaction(connection):
+                if read_summary(connection) is None:
+                    refresh_summary(connection, self.today())
+        except CoachError:
+            pass
+
+    def count(self) -> int:
+        """How many sessions are recorded."""
+        with self._connection() as connection:
+            connection.execute("BEGIN")
+            total = count_sessions(connection, read_summary(connection))
+            connection.execute("COMMIT")
+        return total
 
     def day_summaries(self, since: date, until: date) -> dict[date, DaySummary]:
         """Calendar data: each day from `since` to `until` that has a session or is a rest day."""
@@ -398,12 +444,15 @@ class Store:
         today = today or self.today()
         with self._connection() as connection:
             connection.execute("BEGIN")
-            report = read_streaks(connection, planned, today)
+            summary = read_summary(connection)
+            report = read_streaks(connection, planned, today, summary)
             where, params = day_filters(since=today, until=today)
             rows = connection.execute(
                 f"SELECT {SESSION_COLUMNS} FROM sessions {where} ORDER BY started_utc", params
             ).fetchall()
             connection.execute("COMMIT")
+        if summary is None:
+            self._remember_summary()
         return TodayView(
             today=today,
             planned=report.planned,
@@ -416,8 +465,8 @@ class Store:
         self, planned: Sequence[str], today: date | None = None, *, limit: int = 50, months: int = 3
     ) -> HistoryView:
         """What the history screen shows: the latest `limit` sessions, the calendar of the last `months` months
-        (from the first of the month), the streaks. Run it in a worker thread; it takes tens of ms at 100,000
-        sessions."""
+        (from the first of the month), the streaks. It reads the latest sessions and the recent days only (the
+        summary of the past, coach/store/summary.py): a few ms, whatever the size of the history."""
         today = today or self.today()
         calendar_from = months_back(today, months)
         with self._connection() as connection:
@@ -427,9 +476,12 @@ class Store:
                 (today.isoformat(), int(limit)),
             ).fetchall()
             calendar = day_summaries(connection, calendar_from, today)
-            report = read_streaks(connection, planned, today)
-            total = int(connection.execute("SELECT count(*) FROM sessions").fetchone()[0])
+            summary = read_summary(connection)
+            report = read_streaks(connection, planned, today, summary)
+            total = count_sessions(connection, summary)
             connection.execute("COMMIT")
+        if summary is None:
+            self._remember_summary()
         return HistoryView(
             today=today,
             sessions=tuple(record_from_row(row) for row in rows),
@@ -463,7 +515,10 @@ class Store:
                 rest_added += cursor.rowcount
             cramps_added = 0
             if cramps:
+                from coach.store.cramps import insert_cramps  # the diary on first use ("Start-up")
+
                 cramps_added = insert_cramps(connection, cramps)
+            refresh_summary(connection, self.today())  # one pass now, not at the next screen
         return ImportResult(
             added=added,
             already=len(sessions) - added,
@@ -491,7 +546,7 @@ def open_recorder(
     store = Store(data_dir, day_start_hour=day_start_hour, clock=clock, on_warning=on_problem)
     try:
         store.prepare()
-        store.maintain()
+        store.maintain(background=True)
     except Exception as error:  # CoachError or anything else: the session must still run
         reason = error.reason if isinstance(error, HistoryError) else str(error) or type(error).__name__
         return HistoryRecorder(

@@ -12,18 +12,34 @@ from datetime import date
 from coach.days.streaks import StreakReport, streak_report_masks
 from coach.store.queries import ORDINAL_OF_DAY
 from coach.store.records import DaySummary
+from coach.store.summary import Summary, report_from_summary
 
 
-def read_streaks(connection: sqlite3.Connection, planned: Sequence[str], today: date) -> StreakReport:
+def read_streaks(
+    connection: sqlite3.Connection, planned: Sequence[str], today: date, summary: Summary | None = None
+) -> StreakReport:
+    """The streaks as of `today`: from the summary and the recent days when the summary covers them, else from
+    every day."""
+    first = connection.execute("SELECT min(day) FROM sessions").fetchone()[0]
+    # Rates count from the first recorded day; with nothing recorded there is no day to rate yet.
+    began = date.fromisoformat(first).toordinal() if first else today.toordinal() + 1
+    if summary is not None and today.toordinal() >= summary.through:
+        return report_from_summary(connection, summary, planned, today, began)
     # day_slots holds one row per day with a kept slot (kept up to date by triggers on sessions), in day order.
     masks = connection.execute(
         "SELECT ordinal, mask FROM day_slots WHERE ordinal <= ? ORDER BY ordinal", (today.toordinal(),)
     ).fetchall()
     rest = [row[0] for row in connection.execute(f"SELECT {ORDINAL_OF_DAY} FROM rest_days ORDER BY day")]
-    first = connection.execute("SELECT min(day) FROM sessions").fetchone()[0]
-    # Rates count from the first recorded day; with nothing recorded there is no day to rate yet.
-    began = date.fromisoformat(first).toordinal() if first else today.toordinal() + 1
     return streak_report_masks(masks, rest, planned, today, began)
+
+
+def count_sessions(connection: sqlite3.Connection, summary: Summary | None) -> int:
+    """How many sessions are recorded: the summary's count and the days since it (an index range), else all."""
+    if summary is None:
+        return int(connection.execute("SELECT count(*) FROM sessions").fetchone()[0])
+    since = date.fromordinal(summary.through).isoformat()
+    recent = connection.execute("SELECT count(*) FROM sessions WHERE day >= ?", (since,)).fetchone()[0]
+    return summary.sessions + int(recent)
 
 
 def day_summaries(connection: sqlite3.Connection, since: date, until: date) -> dict[date, DaySummary]:

@@ -185,7 +185,7 @@ def test_migrating_a_v3_history_adds_the_diary_and_keeps_every_row(tmp_path: Pat
     before.close()
     store = open_store(tmp_path, day_start_hour=4, clock=SettableClock(NOW))
     connection = sqlite3.connect(path)
-    assert schema_version(connection) == LATEST_VERSION == 7
+    assert schema_version(connection) == LATEST_VERSION == 8
     assert [tuple(row)[:15] for row in connection.execute("SELECT * FROM sessions ORDER BY id")] == v3_rows
     assert {row[0] for row in connection.execute("SELECT counts_after FROM sessions")} == {None}  # v7: unknown
     assert connection.execute("SELECT day, note FROM rest_days").fetchall() == [("2024-05-03", "flu")]

@@ -85,7 +85,7 @@ def test_migrating_a_v1_history_keeps_every_session(tmp_path: Path) -> None:
     v1_rows = make_v1_database(path)
     store = open_store(tmp_path, day_start_hour=4)
     connection = sqlite3.connect(path)
-    assert schema_version(connection) == LATEST_VERSION == 7
+    assert schema_version(connection) == LATEST_VERSION == 8
     columns = [row[1] for row in connection.execute("PRAGMA table_info(sessions)")]
     # v3's per-day summary was filled from the v1 sessions: the completed morning of 2024-05-01 only.
     assert connection.execute("SELECT ordinal, mask FROM day_slots").fetchall() == [(date(2024, 5, 1).toordinal(), 1)]

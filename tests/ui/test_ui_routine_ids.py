@@ -3,6 +3,7 @@ screen gives each routine a widget id of its own."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from textual.widgets import Input
@@ -19,7 +20,7 @@ async def test_the_settings_screen_opens_and_saves_with_ids_textual_would_refuse
     data_dir: Path, settings_file: Path
 ) -> None:
     soak = load_catalog().routines["foot-soak"]
-    catalog = Catalog(routines={routine_id: soak._replace(id=routine_id) for routine_id in ODD_IDS})
+    catalog = Catalog(routines={routine_id: replace(soak, id=routine_id) for routine_id in ODD_IDS})
     app = make_app(clock=fake_clock(), data_dir=data_dir, catalog=catalog)
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)

@@ -5,6 +5,7 @@ only rewritten on save."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -225,9 +226,9 @@ async def test_routine_ids_that_are_not_widget_ids_do_not_crash_the_form(
     bundled = load_catalog()
     soak, toes = bundled.routines["foot-soak"], bundled.routines["toe-exercises"]
     routines = {
-        "meine-übungen": toes._replace(id="meine-übungen", name="Meine Übungen"),
-        "foot-soak.v2": soak._replace(id="foot-soak.v2", name="Foot soak v2"),
-        "1st soak": soak._replace(id="1st soak", name="First soak"),
+        "meine-übungen": replace(toes, id="meine-übungen", name="Meine Übungen"),
+        "foot-soak.v2": replace(soak, id="foot-soak.v2", name="Foot soak v2"),
+        "1st soak": replace(soak, id="1st soak", name="First soak"),
     }
     app = make_app(clock=clock, data_dir=data_dir, catalog=Catalog(routines=routines))
     async with app.run_test(size=SIZE) as pilot:
@@ -280,7 +281,7 @@ async def test_a_length_outside_its_range_in_the_file_is_said_where_it_stands(
 
 async def test_two_routines_of_one_name_are_told_apart(clock: FakeClock, data_dir: Path) -> None:
     toes = load_catalog().routines["toe-exercises"]
-    routines = {"toe-exercises": toes, "my-toes": toes._replace(id="my-toes")}  # a copy keeps the name
+    routines = {"toe-exercises": toes, "my-toes": replace(toes, id="my-toes")}  # a copy keeps the name
     app = make_app(clock=clock, data_dir=data_dir, catalog=Catalog(routines=routines))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s")

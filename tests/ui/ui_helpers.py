@@ -73,12 +73,15 @@ async def advance(pilot: Pilot[None], clock: FakeClock, seconds: float, step: fl
 
 async def settle(pilot: Pilot[None]) -> None:
     """Let thread workers (history reads) finish and their results reach the screen: a worker may start another
-    (a saved note reloads the history), so wait until a round starts no new one."""
-    for _ in range(20):
+    (a saved note reloads the history, the day's maintenance announces a change), so wait until two rounds in a
+    row end with no worker pending or running (a worker just made is pending, not yet running)."""
+    quiet = 0
+    for _ in range(50):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        if not any(worker.is_running for worker in pilot.app.workers):
+        quiet = quiet + 1 if all(worker.is_finished for worker in pilot.app.workers) else 0
+        if quiet == 2:
             break
 
 
