@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import sysconfig
 import venv
 import zipfile
 from pathlib import Path
@@ -41,7 +42,11 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv (seeing this interpreter's packages for coach's dependencies) with the wheel installed."""
     folder = tmp_path_factory.mktemp("venv") / "venv"
-    venv.EnvBuilder(system_site_packages=True, with_pip=True, symlinks=os.name != "nt").create(folder)  # offline
+    venv.EnvBuilder(with_pip=True, symlinks=os.name != "nt").create(folder)  # offline
+    # The dependencies come from the environment running the tests (a venv in CI, whose base interpreter may have
+    # none of them): its site-packages joins the new venv's path after the venv's own, where the wheel goes.
+    inner = Path(sysconfig.get_path("purelib", vars={"base": str(folder), "platbase": str(folder)}))
+    (inner / "outer-environment.pth").write_text(sysconfig.get_path("purelib") + "\n", encoding="utf-8")
     # --force-reinstall: a coach installed next to this interpreter (pip install ".[test]") must not count as there.
     _run([folder / "bin" / "pip", "install", "--no-deps", "--no-index", "--force-reinstall", wheel])
     return folder

@@ -189,11 +189,19 @@ class CoachApp(App[object]):
 
         return HomeScreen()
 
+    def _draw_everything(self, app: object) -> None:
+        """Back from Ctrl+Z (`fg`): the terminal's screen was cleared meanwhile, and Textual draws again only what
+        changed since, so every widget of the screen shown is drawn again."""
+        for widget in self.screen.walk_children():
+            widget.refresh()
+        self.screen.refresh()
+
     def on_mount(self) -> None:
 
         self.call_after_refresh(resume_collector)  # the first frame is out: collect as usual (coach.ui.startup)
         self.call_after_refresh(self.maintain_history)
         install_signal_handlers(self._on_signal)
+        self.app_resume_signal.subscribe(self, self._draw_everything)
         for problem in self.context.settings_problems:
             self.notify(problem, title="Settings not used", severity="warning", timeout=10, markup=False)
         for path, problems in self.context.catalog.broken.items():

@@ -236,6 +236,8 @@ def test_ctrl_z_pauses_and_hands_back_the_terminal_and_a_continue_brings_back_on
         time.sleep(0.05)
     os.kill(pid, signal.SIGCONT)
     terminal.wait_for("PAUSED")
+    # The whole screen is drawn again, not only what changed (the terminal's screen was cleared meanwhile).
+    terminal.wait_for(lambda screen: all(line in screen for line in ("Soak", "min left", "q Stop")), timeout=3)
     terminal.keys("Space")
     terminal.wait_for(lambda screen: "SOAK" in screen and "PAUSED" not in screen)
     assert len(os.listdir(f"/proc/{pid}/task")) == threads, "a second keyboard reader was started"

@@ -137,6 +137,19 @@ async def test_a_adds_a_note_to_the_selected_session(clock: FakeClock, data_dir:
     assert notes == {("2026-03-01", "evening"): "calf cramp at 3am"}
 
 
+@pytest.mark.parametrize("size", [(80, 24), (60, 20), (40, 15), (160, 48)])
+async def test_the_note_being_typed_is_on_screen(clock: FakeClock, data_dir: Path, size: tuple[int, int]) -> None:
+    """The note editor and the footer share the bottom edge: the line typed into must not be under the footer."""
+    seed_history(data_dir)
+    app = build_app(clock, data_dir)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("a", *"calves tight")
+        await settle(pilot)
+        assert "calves tight" in screen_text(app)
+
+
 async def test_a_note_that_cannot_be_saved_is_reported_not_a_crash(
     clock: FakeClock, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
