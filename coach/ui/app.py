@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -16,31 +18,36 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker
 
+from coach.common.paths import data_dir as resolve_data_dir
+from coach.common.problems import CoachError
 from coach.common.safe_text import printable
+from coach.config.settings import load_settings, preferred_seconds
+from coach.days.day import choose_slot
+from coach.engine.clock import Clock, SystemClock
+from coach.engine.runner import Ending, Outcome, SessionRunner
+from coach.engine.session import SessionEngine
+from coach.routines.catalog import Catalog, load_catalog
+from coach.routines.customize import with_preferred_length
 from coach.routines.durations import format_duration
+from coach.routines.model import Routine, Slot
+from coach.store.recorder_thread import ThreadedRecorder
 from coach.ui.context import AppContext
+from coach.ui.cue_player import CuePlayer
 from coach.ui.messages import CoachSignals, HistoryChange, HistoryChanged, RoutinesChanged
+from coach.ui.startup import resume_collector
 from coach.ui.workers import Done, Failed, outcome
 
-if TYPE_CHECKING:  # the engine, the store and the palette load when first used, not before the first frame
+if TYPE_CHECKING:  # the store, the palette and the screens load when first used (docs/performance.md)
     from textual.command import Provider
     from textual.driver import Driver
 
     from coach.diary.entries import CrampEntry
-    from coach.engine.clock import Clock
     from coach.engine.recording import Recorder
-    from coach.engine.runner import Outcome
-    from coach.routines.catalog import Catalog
-    from coach.routines.model import Routine, Slot
-    from coach.store.recorder_thread import ThreadedRecorder
-    from coach.ui.cue_player import CuePlayer
     from coach.ui.screens.run import RunScreen
 
 
 def install_signal_handlers(on_signal: Callable[[int], None]) -> None:
     """SIGTERM and SIGHUP end a running session as partial, like quitting (the loop calls `on_signal(number)`)."""
-    import asyncio
-    import signal
 
     if os.name != "posix":
         return
@@ -192,7 +199,6 @@ class CoachApp(App[object]):
         self.screen.refresh()
 
     def on_mount(self) -> None:
-        from coach.ui.startup import resume_collector
 
         self.call_after_refresh(resume_collector)  # the first frame is out: collect as usual (coach.ui.startup)
         self.call_after_refresh(self.maintain_history)
@@ -265,19 +271,12 @@ class CoachApp(App[object]):
 
     def cue_player(self) -> CuePlayer:
         """The app's one cue player (so "no speech program" is said once, and `--quiet` holds everywhere)."""
-        from coach.ui.cue_player import CuePlayer
 
         if self._cues is None:
             self._cues = CuePlayer(self, self.context.settings, quiet=self.quiet)
         return self._cues
 
     def _run_screen(self, routine: Routine, slot: Slot | None) -> RunScreen:
-        from coach.config.settings import preferred_seconds
-        from coach.days.day import choose_slot
-        from coach.engine.runner import SessionRunner
-        from coach.engine.session import SessionEngine
-        from coach.routines.customize import with_preferred_length
-        from coach.store.recorder_thread import ThreadedRecorder
         from coach.ui.screens.run import RunScreen
 
         routine = with_preferred_length(routine, preferred_seconds(self.context.settings, routine.id))
@@ -339,7 +338,6 @@ class CoachApp(App[object]):
     def maintain_history(self) -> None:
         """The history's daily check and backup, once per process, after the first frame and off the event loop;
         a problem is said, never a stop."""
-        from coach.common.problems import CoachError
 
         history = self.context.history
         history.on_warning = self._history_warning
@@ -379,7 +377,6 @@ class CoachApp(App[object]):
         (seen with Textual 8.2.8: the process lived on after its tmux pane closed). So the history is flushed and
         the process leaves at once. After SIGTERM the terminal is restored, with the same hard exit as a backstop.
         """
-        import signal
 
         for screen in self._run_screens():
             screen.stop_session()
@@ -407,10 +404,6 @@ def make_app(
     quiet: bool = False,
 ) -> CoachApp:
     """Build the app with real dependencies (tests pass a fake clock and a temporary data folder)."""
-    from coach.common.paths import data_dir as resolve_data_dir
-    from coach.config.settings import load_settings
-    from coach.engine.clock import SystemClock
-    from coach.routines.catalog import load_catalog
 
     folder = resolve_data_dir(data_dir)
     catalog = catalog or load_catalog()
@@ -428,7 +421,7 @@ def make_app(
 
 def outcome_words(outcome: Outcome) -> tuple[str, str] | None:
     """How a session ended and what was kept, in words ("Session stopped", "4m10s saved as partial.")."""
-    if outcome.ending == "discarded":  # Ending.DISCARDED, without importing the engine before the first frame
+    if outcome.ending is Ending.DISCARDED:
         return "Session discarded", "nothing was kept."
     if outcome.status is None or outcome.ending is None:
         return None
@@ -454,7 +447,6 @@ def run_app(app: CoachApp) -> int:
 
 def run_routine(args: object, routine: Routine, catalog: Catalog | None = None) -> int:
     """`coach run ROUTINE`: the app straight on the run screen; closing the session closes the app."""
-    from coach.routines.model import Slot
 
     slot = getattr(args, "slot", None)
     return run_app(

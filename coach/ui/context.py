@@ -8,6 +8,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from coach.days.streaks import planned_slots
+
 if TYPE_CHECKING:  # types only: the store and the engine are not needed for the first frame
     from coach.config.settings import Settings
     from coach.engine.clock import Clock
@@ -39,6 +41,4 @@ class AppContext:
     @property
     def planned(self) -> tuple[str, ...]:
         """The slots the installed routines plan, in the order of the day."""
-        from coach.days.streaks import planned_slots
-
         return planned_slots(routine.slots for routine in self.catalog.routines.values())

@@ -19,6 +19,7 @@ from coach.common.problems import Problem
 from coach.days.day import slot_of_hour
 from coach.routines.durations import format_duration
 from coach.routines.model import SLOT_ORDER, Routine
+from coach.store.plan import SLOT_LABELS, STATE_LABELS, STATE_MARKS, due_slot, slots_today
 from coach.ui.messages import HistoryChanged, RoutinesChanged
 from coach.ui.text import literal, printable
 from coach.ui.widgets.footer import CoachFooter
@@ -164,8 +165,6 @@ class HomeScreen(Screen[None]):
         self.notify(message, title="History", severity="error", timeout=20, markup=False)
 
     def show_plan(self, view: TodayView) -> None:
-        from coach.store.plan import due_slot, slots_today  # the store's modules load after the first frame
-
         slots = self.query_one("#slots", Vertical)
         if not slots.is_attached:
             return  # the app is closing (q pressed before the plan was read): nothing left to show it in
@@ -277,8 +276,6 @@ def _broken_label(path: Path, problems: list[Problem]) -> Text:
 
 
 def _state_label(item: SlotToday) -> str:
-    from coach.store.plan import STATE_LABELS
-
     return STATE_LABELS[item.state]
 
 
@@ -293,8 +290,6 @@ def _plan_line(
 ) -> Text:
     """One slot of today: its mark, name and state, `◀ now` when it is due, then its routines (or, in a narrow
     window, its streak). Names never end on a comma: a line too long ends with an ellipsis (in the stylesheet)."""
-    from coach.store.plan import SLOT_LABELS, STATE_MARKS
-
     line = Text.assemble(
         (f" {STATE_MARKS[item.state]} ", "bold"),
         (f"{SLOT_LABELS[item.slot]:<9}", "bold"),
@@ -319,8 +314,6 @@ def _whole_day_line(streak: Streak) -> Text:
 
 
 def _streak_text(report: StreakReport) -> Text:
-    from coach.store.plan import SLOT_LABELS
-
     text = Text()
     rows = [(SLOT_LABELS[item.slot], item.streak) for item in report.slots if item.planned]
     rows.append(("Whole day", report.day_plan))

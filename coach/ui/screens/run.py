@@ -5,7 +5,9 @@ only shows, plays, asks, and is dismissed with the runner's `Outcome`.
 
 Timing: the screen never counts ticks. It asks the runner when the shown second (or the next event, or the next
 checkpoint) is due, sleeps until just after that moment with a one-shot timer, and shows what the engine derives
-from the clock. While paused or waiting for the user, no timer runs at all.
+from the clock. While paused or waiting for the user, no timer runs at all. There is no warm-up wake before a
+boundary any more: it cost 11 % of the countdown's CPU (0.262 against 0.232 s per wall minute, 4 x 30 s side by
+side, docs/performance.md) for 2-3 ms on the first poll after a second of idle, which no row could see.
 """
 
 from __future__ import annotations
@@ -41,10 +43,6 @@ from coach.ui.widgets.session_bar import SessionBar
 
 WAKE_SLACK = 0.001
 """Wake this long after a boundary, so the engine's reading is surely past it."""
-WARM_UP = 0.010
-"""Wake this long before a boundary as well, and poll: after a second of idle the first poll runs cold (2-3 ms on
-the benchmark machine instead of 0.03, more on a laptop in a deep sleep state); the one at the boundary, 10 ms
-later, runs warm, so the new second is drawn that much sooner."""
 WHY_SHOWN_FOR = 6.0
 """Seconds the hint line says why a key could not act yet."""
 MIN_WIDTH, MIN_HEIGHT = 40, 12
@@ -354,8 +352,7 @@ class RunScreen(Screen[Outcome]):
         self._disarm()
         wait = self.runner.next_wake_in()
         if wait is not None and not self._leaving:
-            delay = wait - WARM_UP if wait > 2 * WARM_UP else wait + WAKE_SLACK
-            self._wake = asyncio.get_running_loop().call_later(delay, self._on_wake)
+            self._wake = asyncio.get_running_loop().call_later(wait + WAKE_SLACK, self._on_wake)
 
     def _disarm(self) -> None:
         if self._wake is not None:
