@@ -80,7 +80,11 @@ async def test_a_host_name_that_is_not_this_machine_is_refused_even_with_the_tok
     assert await status_of(served.address, headers={"Host": f"localhost:{served.port}"}) == 200
 
 
-def test_the_token_is_kept_owner_only_in_the_data_folder_and_never_logged(served: Served) -> None:
+async def test_the_token_is_kept_owner_only_in_the_data_folder_and_never_logged(served: Served) -> None:
+    # Its own visits (the other tests may run in another worker's server): with the token, without, a wrong one.
+    assert await status_of(served.address) == 200
+    assert await status_of(served.base + "/") == 401
+    assert await status_of(f"{served.base}/?token={WRONG}") == 403
     token_file = served.data / "serve-token"
     assert token_file.read_text().strip() == served.token
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600

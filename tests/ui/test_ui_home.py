@@ -131,7 +131,7 @@ async def test_a_adds_a_note_to_the_selected_session(clock: FakeClock, data_dir:
         await pilot.press("down", "a")  # the second newest: Sunday evening
         assert app.screen.query_one("#note-input", Input).has_focus
         await pilot.press(*"calf cramp at 3am", "enter")
-        assert await shows(pilot, "calf cramp at 3am")
+        assert await shows(pilot, "calf cramp at 3am"), screen_text(app)
         assert not app.screen.query_one("#note-editor").has_class("-open")
     notes = {(r.day.isoformat(), r.slot): r.note for r in history(data_dir) if r.note}
     assert notes == {("2026-03-01", "evening"): "calf cramp at 3am"}
