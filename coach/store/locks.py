@@ -37,7 +37,7 @@ class SessionLock:
         with contextlib.suppress(OSError):
             self.path.unlink(missing_ok=True)
         with contextlib.suppress(OSError):
-            _unlock(fd)
+            unlock(fd)
         os.close(fd)
 
 
@@ -47,7 +47,7 @@ def acquire(data_dir: Path, session_id: str) -> SessionLock:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        if not _try_lock(fd):
+        if not try_lock(fd):
             raise BlockingIOError(f"session {session_id} is already being recorded")
     except BaseException:
         os.close(fd)
@@ -65,8 +65,8 @@ def is_held(data_dir: Path, session_id: str) -> bool:
     except OSError:
         return True  # cannot tell: leave the session alone rather than close a live one
     try:
-        if _try_lock(fd):
-            _unlock(fd)
+        if try_lock(fd):
+            unlock(fd)
             return False
         return True
     finally:
@@ -79,7 +79,7 @@ def try_lock_file(path: Path) -> int | None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        if _try_lock(fd):
+        if try_lock(fd):
             return fd
     except BaseException:
         os.close(fd)
@@ -97,8 +97,8 @@ def wait_for_file_lock(path: Path, timeout: float) -> bool:
         except FileNotFoundError:
             return True
         try:
-            if _try_lock(fd):
-                _unlock(fd)
+            if try_lock(fd):
+                unlock(fd)
                 return True
         finally:
             os.close(fd)
@@ -116,21 +116,24 @@ def forget(data_dir: Path, session_id: str) -> None:
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
-    def _try_lock(fd: int) -> bool:
+    def try_lock(fd: int) -> bool:
+        """Take the OS lock on an open file at once, or say it is held (by another process, or another open)."""
         try:
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
         except OSError:
             return False
         return True
 
-    def _unlock(fd: int) -> None:
+    def unlock(fd: int) -> None:
+        """Release the lock `try_lock` took."""
         os.lseek(fd, 0, os.SEEK_SET)
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
 else:
     import fcntl
 
-    def _try_lock(fd: int) -> bool:
+    def try_lock(fd: int) -> bool:
+        """Take the OS lock on an open file at once, or say it is held (by another process, or another open)."""
         # flock locks belong to the open file, not the process: a second open in the same process conflicts too.
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -138,5 +141,6 @@ else:
             return False
         return True
 
-    def _unlock(fd: int) -> None:
+    def unlock(fd: int) -> None:
+        """Release the lock `try_lock` took."""
         fcntl.flock(fd, fcntl.LOCK_UN)
