@@ -150,6 +150,21 @@ async def test_the_note_being_typed_is_on_screen(clock: FakeClock, data_dir: Pat
         assert "calves tight" in screen_text(app)
 
 
+async def test_narrowing_the_window_keeps_the_status_whole(clock: FakeClock, data_dir: Path) -> None:
+    """From 80 to 60 columns with a note on a session: the columns are laid out anew for the narrower window."""
+    seed_history(data_dir)
+    app = build_app(clock, data_dir)
+    async with app.run_test(size=(80, 44)) as pilot:
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("a", *"calves tight", "enter")
+        assert await shows(pilot, "calves tight")
+        await pilot.resize_terminal(60, 44)
+        await settle(pilot)
+        rows = [line for line in screen_text(app).splitlines() if "Foot soak" in line or "Toe exercises" in line]
+        assert rows and all(line.rstrip().endswith(("completed", "partial")) for line in rows), rows
+
+
 async def test_a_note_that_cannot_be_saved_is_reported_not_a_crash(
     clock: FakeClock, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

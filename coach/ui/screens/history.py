@@ -109,9 +109,9 @@ COLUMNS = (
     Column("routine", "routine", 0),
     Column("length", "length", 60),
     Column("status", "status", 0),
-    Column("note", "note", 60),
+    Column("note", "note", 70),
 )
-"""At 40 columns: date, routine, status; from 52 the slot; from 60 the length and the note."""
+"""At 40 columns: date, routine, status; from 52 the slot; from 60 the length; from 70 the note."""
 LONG_DATES_FROM, SHORT_DATES_BELOW = 72, 52
 """From 72 columns the date has its year ("Sun 01 Mar 2026"); below 52 it is the day alone ("01 Mar")."""
 
@@ -135,7 +135,6 @@ class HistoryScreen(Screen[None]):
         self.view: HistoryView | None = None
         self.noting: SessionRecord | None = None
         """The session the open note editor writes to: fixed when it opens, whatever the cursor does."""
-        self._columns: tuple[str, ...] = ()
 
     @property
     def coach(self) -> CoachApp:
@@ -231,14 +230,12 @@ class HistoryScreen(Screen[None]):
         width = self.size.width or self.app.size.width
         columns = tuple(column.key for column in COLUMNS if width >= column.from_width)
         selected = self.selected_session()
-        if columns != self._columns:
-            table.clear(columns=True)
-            for column in COLUMNS:
-                if column.key in columns:
-                    table.add_column(column.heading, key=column.key)
-            self._columns = columns
-        else:
-            table.clear()
+        # Columns anew each time: their widths follow this width's cells (a date shortened on a narrower window
+        # must not keep the width of the long one, pushing the status off the screen).
+        table.clear(columns=True)
+        for column in COLUMNS:
+            if column.key in columns:
+                table.add_column(column.heading, key=column.key)
         if self.view is None:
             return
         date_format = (
