@@ -92,6 +92,7 @@ async def test_safety_notes_are_within_reach_at_every_size(
         await pilot.press("s")
         assert isinstance(app.screen, SafetyNotes)
         assert "thermometer" in screen_text(app)
+        assert "Enter or Escape to close" in screen_text(app)  # how to leave: on the frame, at every size
         await pilot.press("escape")
         assert not isinstance(app.screen, SafetyNotes)
 

@@ -135,12 +135,12 @@ class SafetyNotes(ModalScreen[None]):
         self.routine_name, self.notes = name, notes
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog") as dialog:
+            dialog.border_subtitle = "Enter or Escape to close"  # on the frame: seen however small the window
             yield Static(literal(f"Safety: {self.routine_name}"), classes="dialog-title")
             with VerticalScroll(id="safety-notes"):
                 for note in self.notes:
                     yield Static(literal(f"• {note}"), classes="safety-note")
-            yield Static(Text("Enter or Escape to close."), classes="dialog-hint")
 
     def action_dismiss_notes(self) -> None:
         self.dismiss(None)
