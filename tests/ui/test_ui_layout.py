@@ -7,13 +7,15 @@ import random
 from pathlib import Path
 
 import pytest
+from textual.app import ComposeResult
 from textual.geometry import Region
 from textual.widgets import Footer
-from ui_helpers import advance, build_app, digits, run_screen, screen_text
+from ui_helpers import advance, build_app, digits, run_screen, screen_text, settle
 
 from coach.engine.clock import FakeClock
 from coach.ui.app import CoachApp
 from coach.ui.screens.dialogs import Question
+from coach.ui.widgets.footer import CoachFooter
 
 
 def readable(app: CoachApp, selector: str) -> bool:
@@ -161,3 +163,29 @@ async def test_the_footer_is_not_rebuilt_every_second(clock: FakeClock, data_dir
         assert len(refreshes) == 0
         await pilot.press("space")
         assert len(refreshes) == 1
+
+
+async def test_the_home_footer_is_built_once_its_keys_are_known(
+    clock: FakeClock, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Focus, the list's highlight and the screen's idle each say "the bindings changed" before the plan shows;
+    Textual's footer was rebuilt for every one (15 ms each, the complete screen came later). Built again only when
+    what it shows changes: a narrower window drops keys, and the footer follows."""
+    builds: list[int] = []
+    compose = CoachFooter.compose
+
+    def counted(footer: CoachFooter) -> ComposeResult:
+        builds.append(footer.size.width)
+        yield from compose(footer)
+
+    monkeypatch.setattr(CoachFooter, "compose", counted)
+    app = build_app(clock, data_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "History" in screen_text(app) and "Why" in screen_text(app)
+        assert len(builds) <= 2  # empty at mount (the keys are not known yet), then once with the keys
+        before = len(builds)
+        await pilot.resize_terminal(50, 30)
+        await settle(pilot)
+        assert len(builds) == before + 1
+        assert "Quit" in screen_text(app) and "Why" not in screen_text(app)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -17,11 +18,40 @@ PALETTE = "command-palette"
 class CoachFooter(Footer):
     """Textual's footer; the screen names its keys' binding ids in `FOOTER_DROP`, the first to go when not all fit.
 
-    Keys not named there are never dropped. The footer is built again only when what fits changes."""
+    Keys not named there are never dropped. The footer is built again only when what it would show changes, at
+    most once per refresh: Textual's own footer is rebuilt at every change of the screen's bindings (focus, the
+    list's highlight, the screen's idle), four times before home's plan shows, some 15 ms each."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._dropped: frozenset[str] | None = None
+        self._shown: tuple[object, ...] | None = None
+        self._rebuild_pending = False
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        self._bindings_ready = True
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._rebuild_soon()
+
+    def _rebuild_soon(self) -> None:
+        if not self._rebuild_pending:
+            self._rebuild_pending = True
+            self.call_after_refresh(self._rebuild_if_changed)
+
+    async def _rebuild_if_changed(self) -> None:
+        self._rebuild_pending = False
+        if self.is_attached and self._what_it_shows() != self._shown:
+            await self.recompose()
+
+    def _what_it_shows(self) -> tuple[object, ...] | None:
+        """The keys as the footer would show them now (None until the screen's bindings are ready)."""
+        if not self._bindings_ready:
+            return None
+        keys = tuple(
+            (binding.key, binding.action, binding.description, binding.show, enabled, tooltip)
+            for _node, binding, enabled, tooltip in self.screen.active_bindings.values()
+        )
+        return (keys, self.to_drop(self.size.width or self.app.size.width))
 
     def drop_order(self) -> tuple[str, ...]:
         """The ids that may go, least important first (the palette's key before any of them)."""
@@ -61,6 +91,7 @@ class CoachFooter(Footer):
 
     def compose(self) -> ComposeResult:
         width = self.size.width or self.app.size.width
+        self._shown = self._what_it_shows()
         self._dropped = dropped = self.to_drop(width)
         ids = {
             binding.action: binding.id or binding.action for _, binding, _, _ in self.screen.active_bindings.values()
@@ -75,4 +106,4 @@ class CoachFooter(Footer):
 
     def on_resize(self, event: events.Resize) -> None:
         if self._dropped is not None and self.to_drop(event.size.width) != self._dropped:
-            self.call_after_refresh(self.recompose)
+            self._rebuild_soon()
