@@ -82,7 +82,10 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         # A flat tree, titles in the borders: every widget costs time before the first frame.
         yield Static(Text("Today"), id="today-title")
-        yield Vertical(id="slots")
+        with Vertical(id="slots"):  # the lines are there from the first frame: the plan fills them in one frame
+            for slot in self.coach.context.planned:
+                yield Static(_waiting_line(slot), classes="slot")
+            yield Static(classes="slot -whole-day")
         with Horizontal(id="home-columns"):
             routines = RoutineList(*self._routine_options(), id="routines")
             routines.border_title = "Routines"
@@ -178,17 +181,22 @@ class HomeScreen(Screen[None]):
         streaks = {item.slot: item.streak for item in view.streaks.slots} if narrow else {}
         state_width = max((len(_state_label(item)) for item in items), default=0) + 2
         lines = [
-            Static(
+            (
                 _plan_line(item, catalog.routines, state_width, now=_due_mark(item.slot, due, of_hour), streak=streaks),
-                classes=f"slot -{item.state.value}" + (" -due" if item.slot == due else ""),
+                f"slot -{item.state.value}" + (" -due" if item.slot == due else ""),
             )
             for item in items
         ]
-        if narrow:
-            lines.append(Static(_whole_day_line(view.streaks.day_plan), classes="slot -whole-day"))
+        lines.append((_whole_day_line(view.streaks.day_plan), "slot -whole-day"))  # shown in a narrow window
+        shown = list(slots.query_children(Static))
         with self.app.batch_update():
-            slots.remove_children()
-            slots.mount_all(lines)
+            if len(shown) == len(lines):  # updated in place: drawn in one frame, nothing moves
+                for widget, (text, classes) in zip(shown, lines, strict=True):
+                    widget.update(text)
+                    widget.set_classes(classes)
+            else:  # the routines changed what is planned
+                slots.remove_children()
+                slots.mount_all(Static(text, classes=classes) for text, classes in lines)
             self.query_one("#streaks", Static).update(_streak_text(view.streaks))
         if due is not None:
             self._place_cursor(due)
@@ -304,6 +312,11 @@ def _plan_line(
         names = ", ".join(printable(routines[r].name) for r in item.routine_ids if r in routines)
         line.append(names, style="dim")
     return line
+
+
+def _waiting_line(slot: str) -> Text:
+    """A slot of today before the history is read: its name, its state still to come."""
+    return Text.assemble((" · ", "bold"), (f"{SLOT_LABELS[slot]:<9}", "bold"), ("…", "dim"))
 
 
 def _whole_day_line(streak: Streak) -> Text:
