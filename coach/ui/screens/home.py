@@ -90,7 +90,7 @@ class HomeScreen(Screen[None]):
             routines = RoutineList(*self._routine_options(), id="routines")
             routines.border_title = "Routines"
             yield routines
-            streaks = Static(Text("…"), id="streaks")
+            streaks = Static(_waiting_streaks(self.coach.context.planned), id="streaks")
             streaks.border_title = "Streaks"
             yield streaks
         yield CoachFooter()
@@ -129,14 +129,8 @@ class HomeScreen(Screen[None]):
                 self.show_plan(self.view)
 
     def on_screen_resume(self) -> None:
-        """Shown first or again: read the plan once this frame is out (a thread started now would compete with the
-        first frame for the interpreter); coming back also catches a new coach day."""
-        self.call_after_refresh(self._refresh_if_shown)
-
-    def _refresh_if_shown(self) -> None:
-        # A key may have opened another screen meanwhile (h at once): its own reads come first; coming back reads.
-        if self.is_current:
-            self.refresh_plan()
+        """Shown first or again: read the plan now; coming back also catches a new coach day."""
+        self.refresh_plan()
 
     def _history_changed(self, change: HistoryChanged) -> None:
         if self.is_current:
@@ -327,13 +321,23 @@ def _whole_day_line(streak: Streak) -> Text:
 
 
 def _streak_text(report: StreakReport) -> Text:
-    text = Text()
     rows = [(SLOT_LABELS[item.slot], item.streak) for item in report.slots if item.planned]
     rows.append(("Whole day", report.day_plan))
-    for label, streak in rows:
-        days = "day" if streak.current == 1 else "days"
+    return _streak_rows([(label, streak.current, streak.longest) for label, streak in rows])
+
+
+def _waiting_streaks(planned: tuple[str, ...]) -> Text:
+    """The streaks before the history is read: the same rows, the same width, the numbers still to come (so
+    nothing moves when they arrive)."""
+    return _streak_rows([(label, "…", "…") for label in [*(SLOT_LABELS[slot] for slot in planned), "Whole day"]])
+
+
+def _streak_rows(rows: list[tuple[str, int | str, int | str]]) -> Text:
+    text = Text()
+    for label, current, longest in rows:
+        days = "day" if current == 1 else "days"
         text.append(f"{label:<10}", style="bold")
-        text.append(f"{streak.current:>3} {days:<5}")
-        text.append(f" longest {streak.longest}\n", style="dim")
+        text.append(f"{current:>3} {days:<5}")
+        text.append(f" longest {longest}\n", style="dim")
     text.rstrip()
     return text
