@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coach.days.streaks import planned_slots
-from coach.store.store import Store
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: the store and the engine are not needed for the first frame
     from coach.config.settings import Settings
     from coach.engine.clock import Clock
     from coach.routines.catalog import Catalog
+    from coach.store.store import Store
 
 ProblemHandler = Callable[[str], None]
 
@@ -32,8 +32,10 @@ class AppContext:
     @cached_property
     def history(self) -> Store:
         """The one way into the history: every read and write, the recorder, the maintenance. Used from thread
-        workers only; a test may set its own. The day-start hour is read at each call: a change saved in the
-        settings screen applies at once."""
+        workers only (the store loads after the first frame); a test may set its own. The day-start hour is read
+        at each call: a change saved in the settings screen applies at once."""
+        from coach.store.store import Store
+
         return Store(self.data_dir, day_start_hour=lambda: self.settings.day_start_hour, clock=self.clock.wall)
 
     @property
