@@ -18,7 +18,6 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
 from textual.geometry import Region, Size
-from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -37,6 +36,7 @@ GLYPHS: dict[str, tuple[str, ...]] = {
     " ": ("...",),
 }
 GLYPH_HEIGHT = 5
+GLYPH_WIDTHS = {char: len(rows[0]) for char, rows in GLYPHS.items()}
 MAX_SCALE = 8
 """Beyond this the digits stop growing (a 200-line terminal needs no 100-line digits)."""
 PAD_STYLE = Style(reverse=False)
@@ -47,7 +47,7 @@ HALF_BLOCKS = {(True, True): "█", (True, False): "▀", (False, True): "▄", 
 
 def pixel_width(text: str) -> int:
     """Width of `text` in pixels: each glyph's width plus one pixel between glyphs."""
-    widths = [len(GLYPHS.get(char, GLYPHS[" "])[0]) for char in text]
+    widths = [GLYPH_WIDTHS.get(char, 3) for char in text]
     return sum(widths) + max(0, len(widths) - 1)
 
 
@@ -58,13 +58,7 @@ def rows_at(scale: int) -> int:
 
 def fitting_scale(text: str, width: int, height: int) -> int:
     """The largest scale at which `text` fits in width x height cells; 0 when not even scale 1 does."""
-    pixels = pixel_width(text)
-    if not pixels:
-        return 0
-    scale = min(MAX_SCALE, width // pixels)
-    while scale > 0 and rows_at(scale) > height:
-        scale -= 1
-    return scale
+    return place(text, Size(width, height)).scale
 
 
 @functools.cache
@@ -103,9 +97,17 @@ class Layout(NamedTuple):
 
 def place(text: str, size: Size) -> Layout:
     """The scale and the position of `text` in a content area of `size`, centred both ways."""
+    return _place(pixel_width(text), len(text), size)
+
+
+@functools.lru_cache(maxsize=64)
+def _place(pixels: int, length: int, size: Size) -> Layout:
+    """`place` for a text `pixels` wide (drawn) or `length` long (one line): the same for every time of one shape."""
     width, height = size
-    scale = fitting_scale(text, width, height)
-    drawn_width = pixel_width(text) * scale if scale else len(text)
+    scale = min(MAX_SCALE, width // pixels) if pixels else 0
+    while scale > 0 and rows_at(scale) > height:
+        scale -= 1
+    drawn_width = pixels * scale if scale else length
     drawn_height = rows_at(scale) if scale else 1
     return Layout(scale, max(0, (width - drawn_width) // 2), max(0, (height - drawn_height) // 2))
 
@@ -157,21 +159,26 @@ class BigCountdown(Widget, can_focus=False):
     }
     """
 
-    text: reactive[str] = reactive("", repaint=False)
-
     def __init__(self, text: str = "", *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.set_reactive(BigCountdown.text, text)
+        self._text = text
         self._drawn: tuple[object, list[Strip]] | None = None
         """The strips of the last drawing and what they were drawn from (text, size, style)."""
 
     @property
-    def scale(self) -> int:
-        """The scale the digits are drawn at now (0: one line of text)."""
-        return fitting_scale(self.text, self.content_size.width, self.content_size.height)
+    def text(self) -> str:
+        """What the digits show."""
+        return self._text
 
-    def watch_text(self, old: str, new: str) -> None:
-        """Repaint only the glyphs that changed, when the drawing keeps its size and place."""
+    @text.setter
+    def text(self, new: str) -> None:
+        """Show `new`, repainting only the cells that changed when the drawing keeps its size and place.
+
+        A plain property, not a reactive: the run screen sets it once a second, and the reactive's validators and
+        watchers cost as much as the repaint request itself."""
+        old, self._text = self._text, new
+        if new == old or not self.is_mounted:
+            return
         size = self.content_size
         layout = place(new, size)
         cells = changed_cells(old, new, layout) if layout == place(old, size) else None
@@ -179,6 +186,11 @@ class BigCountdown(Widget, can_focus=False):
             self.refresh()
         elif cells.area:
             self.refresh(cells)
+
+    @property
+    def scale(self) -> int:
+        """The scale the digits are drawn at now (0: one line of text)."""
+        return place(self.text, self.content_size).scale
 
     def render(self) -> RenderResult:
         """The drawing as one renderable: what Textual measures when the height is `auto` (the finished screen)."""
