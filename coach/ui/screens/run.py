@@ -8,6 +8,11 @@ checkpoint) is due, sleeps until just after that moment with a one-shot timer, a
 from the clock. While paused or waiting for the user, no timer runs at all. There is no warm-up wake before a
 boundary any more: it cost 11 % of the countdown's CPU (0.262 against 0.232 s per wall minute, 4 x 30 s side by
 side, docs/performance.md) for 2-3 ms on the first poll after a second of idle, which no row could see.
+
+A new second touches only what changed (`_show`): the digits repaint the cells that differ (one cell of one glyph
+for 14:59 to 14:58), and a line, the bar or the footer only when its own text or state changed. The frame of a new
+second, in-process at 80x24 (medians of 300): 4.0 ms before (0.75 ms deciding, 3.3 drawing), 1.9 ms after (0.55 +
+1.3); the bare Textual countdown 1.6 ms (0.2 + 1.4).
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from textual.widgets import Footer, Static
 
 from coach.engine.events import Finished, PhaseStarted, ReminderDue, SleepGap
 from coach.engine.recording import Status
-from coach.engine.runner import Action, Ending, Outcome, SessionRunner
+from coach.engine.runner import CHECKPOINT_DODGE, Action, Ending, Outcome, SessionRunner
 from coach.engine.session import Update
 from coach.engine.snapshot import Block, Phase, PhaseKind, Snapshot, clock_text, length_words, to_go
 from coach.routines.durations import format_duration
@@ -267,6 +272,7 @@ class RunScreen(Screen[Outcome]):
     def __init__(self, runner: SessionRunner, cues: CuePlayer | None = None) -> None:
         super().__init__()
         self.runner = runner
+        runner.dodge = CHECKPOINT_DODGE  # no history write in the same moment as a new second's frame
         self.routine = runner.engine.routine
         self.cues = cues
         opening = runner.opening
