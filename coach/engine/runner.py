@@ -16,6 +16,7 @@ decides a status itself. The rules, written once here and tested once (tests/eng
 
 from __future__ import annotations
 
+import math
 import uuid
 from enum import StrEnum
 from typing import NamedTuple
@@ -99,11 +100,14 @@ class SessionRunner:
         self.outcome: Outcome | None = None
         """Set once, when the session ends."""
         self.dodge = 0.0
-        """Seconds a periodic checkpoint waits when it falls due in the call that shows a new second (the run screen
-        sets `CHECKPOINT_DODGE`): the recorder's thread then writes half a second away from that second's frame
-        instead of competing with it for the interpreter. 0: written at once (`--plain` draws no seconds)."""
+        """How far after a new shown second a periodic checkpoint may be written (the run screen sets
+        `CHECKPOINT_DODGE`); one due sooner waits until then: the recorder's thread then writes half a second away
+        from that second's frame instead of competing with it for the interpreter. 0: written when due (`--plain`
+        draws no seconds)."""
         self._ending = Ending.FINISHED
         self._last_checkpoint = engine.clock.monotonic()
+        self._second_at = -math.inf
+        """When the shown second last changed (for `dodge`)."""
         self._opening = engine.advance()
         self._snapshot = self._opening.snapshot
 
@@ -236,18 +240,20 @@ class SessionRunner:
         shown_before, self._snapshot = self._snapshot.shown_remaining, snapshot
         if self.outcome is not None:
             return update  # ended: nothing more is ever written
+        now = self.engine.clock.monotonic()  # the moment of the update (not after the start was handed over)
+        if snapshot.shown_remaining != shown_before:
+            self._second_at = now
         if snapshot.begun and not self.recording:
             self.recording = True
             self.recorder.start(self.session)
-        now = self.engine.clock.monotonic()
         finished = next((event for event in update.events if isinstance(event, Finished)), None)
         if finished is not None:
             self._end(finished)
             return update
         changed = any(isinstance(event, PhaseStarted) for event in update.events)
         due = self._last_checkpoint + self.checkpoint_every
-        if not changed and now >= due and self.dodge and snapshot.shown_remaining != shown_before:
-            self._last_checkpoint += self.dodge + (now - due)  # due again `dodge` seconds from now
+        if not changed and now >= due and now - self._second_at < self.dodge:
+            self._last_checkpoint += self._second_at + self.dodge - due  # due again `dodge` after that second
             return update
         if changed or now >= due:
             # Also while getting ready, so the next wake-up stays ahead. A periodic one keeps its own rhythm (a
