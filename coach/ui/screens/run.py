@@ -11,8 +11,8 @@ side, docs/performance.md) for 2-3 ms on the first poll after a second of idle, 
 
 A new second touches only what changed (`_show`): the digits repaint the cells that differ (one cell of one glyph
 for 14:59 to 14:58), and a line, the bar or the footer only when its own text or state changed. The frame of a new
-second, in-process at 80x24 (medians of 300): 4.0 ms before (0.75 ms deciding, 3.3 drawing), 1.9 ms after (0.55 +
-1.3); the bare Textual countdown 1.6 ms (0.2 + 1.4).
+second, in-process at 80x24 (medians of 300): 4.0 ms before (0.75 ms deciding, 3.3 drawing), 1.8 ms after (0.4 +
+1.4); the bare Textual countdown 1.4 ms (0.2 + 1.2).
 """
 
 from __future__ import annotations
