@@ -190,8 +190,9 @@ def _stall(running: Sequence[_Running], stall: str, seconds: float) -> None:
         os.kill(each.launched.pid, signal.SIGSTOP)
     time.sleep(seconds)
     for each in running:
+        ended = time.monotonic()  # before SIGCONT: a program quick to draw ran before a stamp taken after it
         os.kill(each.launched.pid, signal.SIGCONT)
-        each.stalls.append((begun[each.app], time.monotonic()))
+        each.stalls.append((begun[each.app], ended))
 
 
 def run_round(

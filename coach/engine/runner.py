@@ -5,7 +5,8 @@ decides a status itself. The rules, written once here and tested once (tests/eng
 
 - The session is recorded from the moment the user begins (a timed step started, or they got past the first step);
   stopping while still getting ready leaves nothing behind.
-- A checkpoint is written at every phase change and at least every `CHECKPOINT_EVERY` seconds while time runs.
+- A checkpoint is written at every phase change and at least every `CHECKPOINT_EVERY` seconds while time runs
+  (plus `dodge`, half a second, on the run screen: a periodic one never shares the frame of a new second).
 - Before `counts_after`, every action that would end the session asks first: `must_ask(action)` says so, and the
   UI asks. Once active time has reached `counts_after`, every ending counts as completed: finishing, stopping,
   quitting, a closed terminal, a signal (and, in the store, a crash recovered at the next start).
@@ -15,6 +16,7 @@ decides a status itself. The rules, written once here and tested once (tests/eng
 
 from __future__ import annotations
 
+import math
 import uuid
 from enum import StrEnum
 from typing import NamedTuple
@@ -26,6 +28,9 @@ from coach.engine.snapshot import Snapshot
 
 CHECKPOINT_EVERY = 10.0
 """Seconds between checkpoints inside a long step: a killed process loses at most this much."""
+CHECKPOINT_DODGE = 0.5
+"""Seconds a periodic checkpoint waits when it falls due with a new shown second, for a UI that draws each second
+(`SessionRunner.dodge`)."""
 DISCARD_WITHIN = 60.0
 """Active seconds during which a session is "just begun" and the stop question offers to throw it away."""
 
@@ -94,8 +99,15 @@ class SessionRunner:
         """Whether the session has been written (from the moment the user begins)."""
         self.outcome: Outcome | None = None
         """Set once, when the session ends."""
+        self.dodge = 0.0
+        """How far after a new shown second a periodic checkpoint may be written (the run screen sets
+        `CHECKPOINT_DODGE`); one due sooner waits until then: the recorder's thread then writes half a second away
+        from that second's frame instead of competing with it for the interpreter. 0: written when due (`--plain`
+        draws no seconds)."""
         self._ending = Ending.FINISHED
         self._last_checkpoint = engine.clock.monotonic()
+        self._second_at = -math.inf
+        """When the shown second last changed (for `dodge`)."""
         self._opening = engine.advance()
         self._snapshot = self._opening.snapshot
 
@@ -225,19 +237,24 @@ class SessionRunner:
     def _record(self, update: Update) -> Update:
         """Write what the update means for history: begin, checkpoint, or the one ending."""
         snapshot = update.snapshot
-        self._snapshot = snapshot
+        shown_before, self._snapshot = self._snapshot.shown_remaining, snapshot
         if self.outcome is not None:
             return update  # ended: nothing more is ever written
+        now = self.engine.clock.monotonic()  # the moment of the update (not after the start was handed over)
+        if snapshot.shown_remaining != shown_before:
+            self._second_at = now
         if snapshot.begun and not self.recording:
             self.recording = True
             self.recorder.start(self.session)
-        now = self.engine.clock.monotonic()
         finished = next((event for event in update.events if isinstance(event, Finished)), None)
         if finished is not None:
             self._end(finished)
             return update
         changed = any(isinstance(event, PhaseStarted) for event in update.events)
         due = self._last_checkpoint + self.checkpoint_every
+        if not changed and now >= due and now - self._second_at < self.dodge:
+            self._last_checkpoint += self._second_at + self.dodge - due  # due again `dodge` after that second
+            return update
         if changed or now >= due:
             # Also while getting ready, so the next wake-up stays ahead. A periodic one keeps its own rhythm (a
             # wake-up a little late does not push every later checkpoint back), unless the loop stood still.

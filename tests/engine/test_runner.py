@@ -10,7 +10,15 @@ from engine_fakes import FakeRecorder, simple_routine, soak_routine, timed, toe_
 
 from coach.engine.clock import FakeClock
 from coach.engine.recording import SessionStart, Status
-from coach.engine.runner import CHECKPOINT_EVERY, DISCARD_WITHIN, Action, Ending, Outcome, SessionRunner
+from coach.engine.runner import (
+    CHECKPOINT_DODGE,
+    CHECKPOINT_EVERY,
+    DISCARD_WITHIN,
+    Action,
+    Ending,
+    Outcome,
+    SessionRunner,
+)
 from coach.engine.session import SessionEngine
 from coach.routines.model import Routine, Slot, Span, StepKind, TimedStep, WaitStep
 
@@ -77,6 +85,25 @@ def test_a_checkpoint_at_every_phase_change_and_at_least_every_ten_seconds() -> 
         runner.advance()
     times = [at - 1000.0 for name, at, _ in recorder.calls if name == "checkpoint"]
     assert times == [float(second) for second in range(0, 101, 10)]
+
+
+def test_with_a_dodge_no_periodic_checkpoint_shares_a_new_seconds_call() -> None:
+    runner, recorder, clock = make(soak_routine())
+    runner.dodge = CHECKPOINT_DODGE
+    runner.ready()
+    writes_with_a_new_second = 0
+    while clock.monotonic() < 1095.0:  # a UI that wakes when the runner says: each shown second and checkpoints
+        wait = runner.next_wake_in()
+        assert wait is not None
+        clock.advance(wait + 0.0001)
+        shown, before = runner.snapshot.shown_remaining, len(recorder.calls)
+        runner.advance()
+        writes_with_a_new_second += len(recorder.calls) > before and runner.snapshot.shown_remaining != shown
+    times = [at - 1000.0 for name, at, _ in recorder.calls if name == "checkpoint"]
+    assert writes_with_a_new_second == 0
+    assert times[0] == 0.0 and len(times) == 10  # the start, then every 10 s, half a second off the boundaries
+    gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+    assert max(gaps) <= CHECKPOINT_EVERY + CHECKPOINT_DODGE + 0.001  # the wake-ups' slack
 
 
 def test_no_checkpoints_while_paused_and_no_wake_up() -> None:
