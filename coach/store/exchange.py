@@ -33,7 +33,7 @@ from coach.days.streaks import SLOTS
 from coach.diary.entries import CrampEntry
 from coach.engine.recording import Status
 from coach.store.cramps import CRAMP_OPTIONAL, CRAMP_REQUIRED, cramp_from_item
-from coach.store.formats import csv_table, json_array, uuid_text
+from coach.store.formats import SESSION_ITEM, csv_table, json_array, uuid_text
 from coach.store.queries import SessionRow, record_from_session_row, session_row
 from coach.store.records import (
     EARLIEST_YEAR,
@@ -187,8 +187,12 @@ def parse_text(text: str, name: str, *, day_start_hour: int, now: datetime | Non
             repeated = True
         return item
 
-    data = _loads(text, name, pairs)
     surrogates = _SURROGATE_ESCAPE.search(text) is not None
+    if not surrogates:
+        rows = _exported_text(text)
+        if rows is not None:
+            return ImportBatch(rows)
+    data = _loads(text, name, pairs)
     batch = _Checker(name, None, day_start_hour, now, surrogates).check(data, consume=True)
     if batch is not None and not repeated:
         return batch
@@ -578,8 +582,7 @@ def _take_exported(
 
     What it buys, at 100,000 sessions: no `SessionRecord` and no call per item, and no `isoformat` of times
     already written as `isoformat` writes them: the check and the rows took 1.5 s, this loop 0.5 s."""
-    uuid_match, time_match, parse = _UUID.fullmatch, _ISO_TIME.fullmatch, datetime.fromisoformat
-    slots, finished, utc, append = _SLOT_SET, _FINISHED, UTC, rows.append
+    uuid_match, slots, finished, append = _UUID.fullmatch, _SLOT_SET, _FINISHED, rows.append
     for index in range(start, len(data)):
         item = data[index]
         if type(item) is not dict or len(item) != _EXPORT_LENGTH:
@@ -622,50 +625,162 @@ def _take_exported(
             and (discomfort is None or (type(discomfort) is int and 0 <= discomfort <= 10))
         ):
             return index
-        try:
-            started, ended = parse(started_text), parse(ended_text)
-        except ValueError:
-            return index
-        if time_match(started_text) is None:  # a time in another form: stored as isoformat writes it
-            if started.utcoffset() is None:
-                return index
-            started_text = started.isoformat()
-        if time_match(ended_text) is None:
-            if ended.utcoffset() is None:
-                return index
-            ended_text = ended.isoformat()
-        length = (ended - started).total_seconds()
-        if not (
-            EARLIEST_YEAR <= started.year <= LATEST_YEAR
-            and EARLIEST_YEAR <= ended.year <= LATEST_YEAR
-            and length >= 0
-            and active <= length + ACTIVE_SLACK_SECONDS
-            and day == started_text[:10]  # the start's own local date: other days take the full check
-        ):
+        row = _session_row(
+            session_id, routine, name, slot, day, started_text, ended_text, status, active, cycles, note, discomfort
+        )
+        if row is None:
             return index
         seen[session_id] = offset
-        append(
-            (
-                session_id,
-                routine,
-                name,
-                slot,
-                day,
-                started_text,
-                started.astimezone(utc).isoformat(timespec="microseconds"),
-                ended_text,
-                status,
-                float(active),
-                cycles,
-                "imported",
-                ended_text,
-                note,
-                discomfort,
-            )
-        )
+        append(row)
         if consume:
             data[index] = None
     return len(data)
+
+
+def _session_row(
+    session_id: str,
+    routine: str,
+    name: str,
+    slot: str,
+    day: str,
+    started_text: str,
+    ended_text: str,
+    status: str,
+    active: float,
+    cycles: int,
+    note: str | None,
+    discomfort: int | None,
+) -> SessionRow | None:
+    """The row of an exported session whose values have their types and ranges (the caller checked those), or
+    None when its times are not valid times within the years coach stores, end before they start, are shorter
+    than its active time, or its day is not the start's own date."""
+    try:
+        started, ended = datetime.fromisoformat(started_text), datetime.fromisoformat(ended_text)
+    except ValueError:
+        return None
+    if _ISO_TIME.fullmatch(started_text) is None:  # a time in another form: stored as isoformat writes it
+        if started.utcoffset() is None:
+            return None
+        started_text = started.isoformat()
+    if _ISO_TIME.fullmatch(ended_text) is None:
+        if ended.utcoffset() is None:
+            return None
+        ended_text = ended.isoformat()
+    length = (ended - started).total_seconds()
+    if not (
+        EARLIEST_YEAR <= started.year <= LATEST_YEAR
+        and EARLIEST_YEAR <= ended.year <= LATEST_YEAR
+        and length >= 0
+        and active <= length + ACTIVE_SLACK_SECONDS
+        and day == started_text[:10]  # the start's own local date: other days take the full check
+    ):
+        return None
+    utc = started.astimezone(UTC).isoformat(timespec="microseconds")
+    active = float(active)
+    return (
+        session_id,
+        routine,
+        name,
+        slot,
+        day,
+        started_text,
+        utc,
+        ended_text,
+        status,
+        active,
+        cycles,
+        "imported",
+        ended_text,
+        note,
+        discomfort,
+    )
+
+
+_STRING = r'"([^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*)"'
+"""A JSON string (what json.loads reads as one), its text inside the quotes as group 1."""
+_TIME = r'"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?[+-][0-9]{2}:[0-9]{2})"'
+_NUMBER = r"(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)"
+_EXPORT_ITEM = re.compile(
+    re.escape(SESSION_ITEM).replace(re.escape("%s"), "%s")
+    % (
+        r'"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"',  # id
+        _STRING,  # routine
+        _STRING,  # routine_name
+        '"(morning|evening|bedtime)"',  # slot
+        '"([0-9]{4}-[0-9]{2}-[0-9]{2})"',  # day
+        _TIME,  # started_at
+        _TIME,  # ended_at
+        '"(completed|partial)"',  # status
+        _NUMBER,  # active_seconds
+        "(0|[1-9][0-9]{0,18})",  # cycles_done
+        f"(?:null|{_STRING})",  # note
+        "(?:null|(10|[0-9]))",  # discomfort
+    )
+    + r"(,\n)?"
+)
+"""One session exactly as `coach export` writes it (formats.SESSION_ITEM), its twelve values as groups, and the
+separator to the next one as group 13."""
+_EXPORT_START, _EXPORT_END = re.compile(r"[ \t\r\n]*\[\n"), re.compile(r"\n\][ \t\r\n]*")
+
+
+def _exported_text(text: str) -> list[SessionRow] | None:
+    """The whole file's rows when it is exactly what `coach export` writes (its layout, every value valid, no
+    repeated id, no escaped surrogate: the caller looked), else None and the JSON is parsed and checked item by
+    item (`_Checker`). It accepts no file the full check refuses, and makes the rows the full check would make
+    (tests/store/test_store_import_fast.py).
+
+    What it buys, at 100,000 sessions: neither the parse into Python objects nor a dict per item (0.45 s: the
+    check took 0.95 s, this 0.7 s), and the import's peak memory is the text and the rows."""
+    start = _EXPORT_START.match(text)
+    if start is None:
+        return None
+    rows: list[SessionRow] = []
+    seen: set[str] = set()
+    append, match, decode = rows.append, _EXPORT_ITEM.match, _unescape
+    position = start.end()
+    while True:
+        found = match(text, position)
+        if found is None:
+            return None
+        session_id, routine, name, slot, day, started, ended, status, active, cycles, note, discomfort, more = (
+            found.groups()
+        )
+        if "\\" in routine or "\\" in name or (note is not None and "\\" in note):
+            routine, name, note = decode(routine), decode(name), None if note is None else decode(note)
+        number = float(active)
+        count = int(cycles)
+        if not (session_id not in seen and routine.strip() and 0 <= number <= 1e9 and count <= SQLITE_MAX_INTEGER):
+            return None
+        row = _session_row(
+            session_id,
+            routine,
+            name,
+            slot,
+            day,
+            started,
+            ended,
+            status,
+            number,
+            count,
+            note,
+            None if discomfort is None else int(discomfort),
+        )
+        if row is None:
+            return None
+        seen.add(session_id)
+        append(row)
+        position = found.end()
+        if more is None:
+            break
+    end = _EXPORT_END.fullmatch(text, position)
+    return rows if end is not None else None
+
+
+def _unescape(text: str) -> str:
+    """The value of a JSON string's text (inside its quotes) that holds escapes."""
+    value = json.loads(f'"{text}"')
+    assert isinstance(value, str)
+    return value
 
 
 def _kind(value: Any) -> str:
