@@ -650,19 +650,26 @@ def _session_row(
     cycles: int,
     note: str | None,
     discomfort: int | None,
+    *,
+    canonical: bool = False,
 ) -> SessionRow | None:
     """The row of an exported session whose values have their types and ranges (the caller checked those), or
     None when its times are not valid times within the years coach stores, end before they start, are shorter
-    than its active time, or its day is not the start's own date."""
+    than its active time, or its day is not the start's own date. With `canonical`, the caller saw both times
+    match `_ISO_TIME` (they are stored as they are)."""
     try:
         started, ended = datetime.fromisoformat(started_text), datetime.fromisoformat(ended_text)
     except ValueError:
         return None
-    if _ISO_TIME.fullmatch(started_text) is None:  # a time in another form: stored as isoformat writes it
+    if canonical:
+        pass
+    elif _ISO_TIME.fullmatch(started_text) is None:  # a time in another form: stored as isoformat writes it
         if started.utcoffset() is None:
             return None
         started_text = started.isoformat()
-    if _ISO_TIME.fullmatch(ended_text) is None:
+    if canonical:
+        pass
+    elif _ISO_TIME.fullmatch(ended_text) is None:
         if ended.utcoffset() is None:
             return None
         ended_text = ended.isoformat()
@@ -698,7 +705,7 @@ def _session_row(
 
 _STRING = r'"([^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*)"'
 """A JSON string (what json.loads reads as one), its text inside the quotes as group 1."""
-_TIME = r'"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?[+-][0-9]{2}:[0-9]{2})"'
+_TIME = f'"({_ISO_TIME.pattern})"'
 _NUMBER = r"(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)"
 _EXPORT_ITEM = re.compile(
     re.escape(SESSION_ITEM).replace(re.escape("%s"), "%s")
@@ -764,6 +771,7 @@ def _exported_text(text: str) -> list[SessionRow] | None:
             count,
             note,
             None if discomfort is None else int(discomfort),
+            canonical=True,
         )
         if row is None:
             return None
