@@ -707,7 +707,7 @@ _STRING = r'"([^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f
 """A JSON string (what json.loads reads as one), its text inside the quotes as group 1."""
 _TIME = f'"({_ISO_TIME.pattern})"'
 _NUMBER = r"(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)"
-_EXPORT_ITEM = re.compile(
+_EXPORT_ITEM = (
     re.escape(SESSION_ITEM).replace(re.escape("%s"), "%s")
     % (
         r'"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"',  # id
@@ -725,8 +725,9 @@ _EXPORT_ITEM = re.compile(
     )
     + r"(,\n)?"
 )
-"""One session exactly as `coach export` writes it (formats.SESSION_ITEM), its twelve values as groups, and the
-separator to the next one as group 13."""
+"""The pattern of one session exactly as `coach export` writes it (formats.SESSION_ITEM), its twelve values as
+groups, and the separator to the next one as group 13. Compiled on first use (3 ms: `coach export` imports this
+module too, for nothing of this)."""
 _EXPORT_START, _EXPORT_END = re.compile(r"[ \t\r\n]*\[\n"), re.compile(r"\n\][ \t\r\n]*")
 
 
@@ -743,7 +744,7 @@ def _exported_text(text: str) -> list[SessionRow] | None:
         return None
     rows: list[SessionRow] = []
     seen: set[str] = set()
-    append, match, decode = rows.append, _EXPORT_ITEM.match, _unescape
+    append, match, decode = rows.append, re.compile(_EXPORT_ITEM).match, _unescape
     position = start.end()
     while True:
         found = match(text, position)
