@@ -282,9 +282,9 @@ class CoachApp(App[object]):
         routine = with_preferred_length(routine, preferred_seconds(self.context.settings, routine.id))
         engine = SessionEngine(routine, self.context.clock)
         slot = slot or choose_slot(routine.slots, engine.started_at, self.context.settings.day_start_hour)
-        history = self.context.history  # built here, opened on the recorder's thread
+        context = self.context  # the store is made and opened on the recorder's thread, at the session's first write
         recorder = self.recordings.opened(
-            ThreadedRecorder(lambda: history.recorder(self._history_problem), self._history_problem)
+            ThreadedRecorder(lambda: context.history.recorder(self._history_problem), self._history_problem)
         )
         return RunScreen(SessionRunner(engine, recorder, slot.value), self.cue_player())
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,14 +29,23 @@ class AppContext:
     data_dir: Path
     settings_problems: list[str] = field(default_factory=list)
 
-    @cached_property
-    def history(self) -> Store:
-        """The one way into the history: every read and write, the recorder, the maintenance. Used from thread
-        workers only (the store loads after the first frame); a test may set its own. The day-start hour is read
-        at each call: a change saved in the settings screen applies at once."""
-        from coach.store.store import Store
+    _history: Store | None = field(default=None, init=False, repr=False)
+    _history_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
-        return Store(self.data_dir, day_start_hour=lambda: self.settings.day_start_hour, clock=self.clock.wall)
+    @property
+    def history(self) -> Store:
+        """The one way into the history: every read and write, the recorder, the maintenance. Made at its first use,
+        on whichever thread comes first (home's read, the recorder's thread, the maintenance: the store is not
+        needed for a first frame). The day-start hour is read at each call: a change saved in the settings screen
+        applies at once."""
+        with self._history_lock:
+            if self._history is None:
+                from coach.store.store import Store
+
+                self._history = Store(
+                    self.data_dir, day_start_hour=lambda: self.settings.day_start_hour, clock=self.clock.wall
+                )
+            return self._history
 
     @property
     def planned(self) -> tuple[str, ...]:

@@ -82,12 +82,15 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         # A flat tree, titles in the borders: every widget costs time before the first frame.
         yield Static(Text("Today"), id="today-title")
-        yield Vertical(id="slots")
+        with Vertical(id="slots"):  # the lines are there from the first frame: the plan fills them in one frame
+            for slot in self.coach.context.planned:
+                yield Static(_waiting_line(slot), classes="slot")
+            yield Static(classes="slot -whole-day")
         with Horizontal(id="home-columns"):
             routines = RoutineList(*self._routine_options(), id="routines")
             routines.border_title = "Routines"
             yield routines
-            streaks = Static(Text("…"), id="streaks")
+            streaks = Static(_waiting_streaks(self.coach.context.planned), id="streaks")
             streaks.border_title = "Streaks"
             yield streaks
         yield CoachFooter()
@@ -126,14 +129,8 @@ class HomeScreen(Screen[None]):
                 self.show_plan(self.view)
 
     def on_screen_resume(self) -> None:
-        """Shown first or again: read the plan once this frame is out (a thread started now would compete with the
-        first frame for the interpreter); coming back also catches a new coach day."""
-        self.call_after_refresh(self._refresh_if_shown)
-
-    def _refresh_if_shown(self) -> None:
-        # A key may have opened another screen meanwhile (h at once): its own reads come first; coming back reads.
-        if self.is_current:
-            self.refresh_plan()
+        """Shown first or again: read the plan now; coming back also catches a new coach day."""
+        self.refresh_plan()
 
     def _history_changed(self, change: HistoryChanged) -> None:
         if self.is_current:
@@ -178,17 +175,22 @@ class HomeScreen(Screen[None]):
         streaks = {item.slot: item.streak for item in view.streaks.slots} if narrow else {}
         state_width = max((len(_state_label(item)) for item in items), default=0) + 2
         lines = [
-            Static(
+            (
                 _plan_line(item, catalog.routines, state_width, now=_due_mark(item.slot, due, of_hour), streak=streaks),
-                classes=f"slot -{item.state.value}" + (" -due" if item.slot == due else ""),
+                f"slot -{item.state.value}" + (" -due" if item.slot == due else ""),
             )
             for item in items
         ]
-        if narrow:
-            lines.append(Static(_whole_day_line(view.streaks.day_plan), classes="slot -whole-day"))
+        lines.append((_whole_day_line(view.streaks.day_plan), "slot -whole-day"))  # shown in a narrow window
+        shown = list(slots.query_children(Static))
         with self.app.batch_update():
-            slots.remove_children()
-            slots.mount_all(lines)
+            if len(shown) == len(lines):  # updated in place: drawn in one frame, nothing moves
+                for widget, (text, classes) in zip(shown, lines, strict=True):
+                    widget.update(text)
+                    widget.set_classes(classes)
+            else:  # the routines changed what is planned
+                slots.remove_children()
+                slots.mount_all(Static(text, classes=classes) for text, classes in lines)
             self.query_one("#streaks", Static).update(_streak_text(view.streaks))
         if due is not None:
             self._place_cursor(due)
@@ -306,6 +308,11 @@ def _plan_line(
     return line
 
 
+def _waiting_line(slot: str) -> Text:
+    """A slot of today before the history is read: its name, its state still to come."""
+    return Text.assemble((" · ", "bold"), (f"{SLOT_LABELS[slot]:<9}", "bold"), ("…", "dim"))
+
+
 def _whole_day_line(streak: Streak) -> Text:
     days = "day" if streak.current == 1 else "days"
     return Text.assemble(
@@ -314,13 +321,23 @@ def _whole_day_line(streak: Streak) -> Text:
 
 
 def _streak_text(report: StreakReport) -> Text:
-    text = Text()
     rows = [(SLOT_LABELS[item.slot], item.streak) for item in report.slots if item.planned]
     rows.append(("Whole day", report.day_plan))
-    for label, streak in rows:
-        days = "day" if streak.current == 1 else "days"
+    return _streak_rows([(label, streak.current, streak.longest) for label, streak in rows])
+
+
+def _waiting_streaks(planned: tuple[str, ...]) -> Text:
+    """The streaks before the history is read: the same rows, the same width, the numbers still to come (so
+    nothing moves when they arrive)."""
+    return _streak_rows([(label, "…", "…") for label in [*(SLOT_LABELS[slot] for slot in planned), "Whole day"]])
+
+
+def _streak_rows(rows: list[tuple[str, int | str, int | str]]) -> Text:
+    text = Text()
+    for label, current, longest in rows:
+        days = "day" if current == 1 else "days"
         text.append(f"{label:<10}", style="bold")
-        text.append(f"{streak.current:>3} {days:<5}")
-        text.append(f" longest {streak.longest}\n", style="dim")
+        text.append(f"{current:>3} {days:<5}")
+        text.append(f" longest {longest}\n", style="dim")
     text.rstrip()
     return text

@@ -24,7 +24,7 @@ from textual.containers import Center, Vertical, VerticalGroup
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from coach.engine.events import Finished, PhaseStarted, ReminderDue, SleepGap
 from coach.engine.recording import Status
@@ -38,6 +38,7 @@ from coach.ui.cue_player import CuePlayer
 from coach.ui.screens.dialogs import Answer, SafetyNotes, sleep_gap_question, stop_question
 from coach.ui.text import literal
 from coach.ui.widgets.countdown import BigCountdown
+from coach.ui.widgets.footer import CoachFooter
 from coach.ui.widgets.line import Line
 from coach.ui.widgets.session_bar import SessionBar
 
@@ -318,7 +319,7 @@ class RunScreen(Screen[Outcome]):
                     yield Static(literal(notes), id="run-safety")
                     yield Static(literal("Safety notes: press s to read them."), id="run-safety-hint")
         yield Static(Text("Make the window larger\n(at least 40×12)"), id="run-tiny")
-        yield Footer()
+        yield CoachFooter()
 
     def on_mount(self) -> None:
         self._fit(self.app.size)  # from the first frame: a Resize may come late under load

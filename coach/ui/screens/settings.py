@@ -14,7 +14,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, Switch
+from textual.widgets import Button, Header, Input, Label, Select, Static, Switch
 
 from coach.config.settings import (
     REMINDER_SLOTS,
@@ -31,6 +31,7 @@ from coach.routines.durations import format_duration
 from coach.routines.model import Routine
 from coach.ui.screens.forms import CurrentRow
 from coach.ui.text import literal, printable
+from coach.ui.widgets.footer import CoachFooter
 
 if TYPE_CHECKING:
     from coach.ui.app import CoachApp
@@ -232,7 +233,7 @@ class SettingsScreen(CurrentRow, Screen[None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (Ctrl+S)", id="settings-save-button", variant="primary", compact=True)
                 yield Button("Back (Esc)", id="settings-back-button", compact=True)
-        yield Footer()
+        yield CoachFooter()
 
     def _ranged_routines(self) -> list[tuple[Routine, tuple[int, int]]]:
         found = []

@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from coach.diary.causes import CAUSES, MEASURES
+from coach.ui.widgets.footer import CoachFooter
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -36,7 +37,7 @@ class WhyScreen(Screen[None]):
             for title, text in MEASURES:
                 yield Static(Text.assemble((title, "bold"), f": {text}"), classes="why-measure")
             yield Static(Text("Frequent cramps deserve a visit to a doctor."), id="why-doctor")
-        yield Footer()
+        yield CoachFooter()
 
     def on_mount(self) -> None:
         self.query_one("#why", VerticalScroll).focus()
