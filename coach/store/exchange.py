@@ -174,9 +174,11 @@ def parse_text(text: str, name: str, *, day_start_hour: int, now: datetime | Non
     """Check an import file's text; raises ProblemsError with every located problem, and returns the batch with
     its warnings (coach's own records it accepted as they are).
 
-    The first pass only checks (no offsets are worked out: that is the slow part at 100,000 sessions); a file
-    with any problem, warning or repeated key is checked again with every item located."""
-    if not text.strip():
+    Three passes, each only when the one before gives up: a file laid out exactly as `coach export` writes it
+    is checked from its text (`_exported_text`); otherwise the parsed items are checked without offsets
+    (export-shaped ones in `_take_exported`'s loop: working out offsets is the slow part at 100,000 sessions);
+    a file with any problem, warning or repeated key is checked again with every item located."""
+    if not text or text.isspace():  # strip() would copy the whole text
         raise ProblemsError([Problem(name, 1, 1, "the file is empty; expected a JSON array of sessions")])
     repeated = False
 
