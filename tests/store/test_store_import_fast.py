@@ -12,7 +12,7 @@ import io
 import json
 import sqlite3
 import string
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +22,10 @@ from hypothesis import strategies as st
 from store_helpers import raw_rows, session
 
 from coach.common.problems import ProblemsError
-from coach.store.exchange import _Checker, _exported_text, _take_exported, parse_import, parse_text
+from coach.store.exchange import _Checker, _exported_text, _take_exported, _utc_text, parse_import, parse_text
 from coach.store.formats import write_json_array
 from coach.store.queries import SessionRow, insert_session_rows, session_row
+from coach.store.records import utc_key
 from coach.store.store import open_store
 
 
@@ -218,3 +219,17 @@ def test_rows_many_to_a_statement_keep_the_tables_checks_and_count_what_was_adde
     finally:
         connection.rollback()
         connection.close()
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(2999, 12, 30)),
+    st.integers(-23 * 60 - 59, 23 * 60 + 59),
+    st.booleans(),
+)
+def test_the_utc_start_worked_out_on_the_text_is_the_one_datetime_works_out(
+    local: datetime, minutes: int, whole_hours: bool
+) -> None:
+    offset = timedelta(minutes=60 * int(minutes / 60) if whole_hours else minutes)
+    moment = local.replace(tzinfo=timezone(offset))
+    assert _utc_text(moment.isoformat(), moment) == utc_key(moment)
