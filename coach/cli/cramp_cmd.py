@@ -104,6 +104,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "delete", help="remove a cramp logged by mistake", description="Remove one cramp from the diary."
     )
     delete.add_argument("cramp_id", metavar="ID", help="its id, or its first characters (see `coach cramp list`)")
+    delete.add_argument("--yes", "-y", action="store_true", help="delete without asking")
     delete.set_defaults(handler="coach.cli.cramp_cmd:run_delete")
 
 
@@ -310,10 +311,14 @@ def _print_table(entries: list[CrampEntry]) -> None:
 
 
 def run_delete(args: argparse.Namespace) -> int:
+    from coach.cli.confirm import confirmed
     from coach.cli.history_cmd import open_history
 
     store = open_history(args)
     entry = store.diary.find(args.cramp_id)
+    shown = f"{entry.describe()} (id {entry.id[:8]})"
+    if not confirmed(f"Delete the cramp of {shown}?", f"the cramp of {shown}", yes=args.yes):
+        return 1
     store.diary.delete(entry.id)
-    echo(f"Deleted the cramp of {entry.describe()} (id {entry.id[:8]}).")
+    echo(f"Deleted the cramp of {shown}.")
     return 0

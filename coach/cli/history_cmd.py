@@ -267,24 +267,14 @@ def run_note(args: argparse.Namespace) -> int:
 
 
 def run_delete(args: argparse.Namespace) -> int:
-    import sys
-
-    from coach.common.problems import CoachError
+    from coach.cli.confirm import confirmed
     from coach.common.safe_text import printable
 
     store = open_history(args)
     record = store.find(args.session_id)
     shown = f"{printable(_describe(record))} ({record.status}, id {record.id[:8]})"
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise CoachError(f"not deleting {shown}: add --yes to delete without a terminal to ask in")
-        try:
-            answer = input(f"Delete the session {shown}? It cannot be undone. [y/N] ")
-        except EOFError:
-            answer = ""
-        if answer.strip().lower() not in ("y", "yes"):
-            echo("Nothing was deleted.")
-            return 1
+    if not confirmed(f"Delete the session {shown}?", shown, yes=args.yes):
+        return 1
     store.delete_session(record.id)
     echo(f"Deleted the session {shown}.")
     return 0

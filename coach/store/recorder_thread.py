@@ -27,7 +27,15 @@ class ThreadedRecorder:
         self._saved = True
         """False once a write failed or the recorder reported not saving."""
         self._thread = threading.Thread(target=self._work, name="coach-recorder", daemon=True)
-        """Started by the first write, so opening the store never competes with the run screen's first frame."""
+        """Started by `open` or the first write, so opening the store never competes with the run screen's first
+        frame."""
+
+    def open(self) -> None:
+        """Open the recorder now, on its thread, before the first write: the app calls this once the run screen's
+        first frame is out, so that the session's start (Enter) finds the store open instead of opening it while
+        the first second is drawn. Does nothing once open."""
+        if self._thread.ident is None:
+            self._thread.start()
 
     def start(self, session: SessionStart) -> None:
         self._put(lambda recorder: recorder.start(session))
@@ -43,8 +51,7 @@ class ThreadedRecorder:
 
     def _put(self, call: Callable[[Recorder], None]) -> None:
         self._calls.put(call)
-        if self._thread.ident is None:
-            self._thread.start()
+        self.open()
 
     def close(self, timeout: float = 10.0) -> bool:
         """Wait until every queued write is done (at most `timeout` seconds); True when all were written."""

@@ -88,6 +88,13 @@ class Recordings:
             self._running.append(recorder)
         return recorder
 
+    def open_running(self) -> None:
+        """Open the running sessions' stores on their threads before their first write (after a first frame)."""
+        with self._lock:
+            running = list(self._running)
+        for recorder in running:
+            recorder.open()
+
     def ended(self, recorder: Recorder) -> None:
         """Its session is over: its writes may still be on the way (closed by `close_ended`)."""
         with self._lock:
@@ -201,6 +208,7 @@ class CoachApp(App[object]):
     def on_mount(self) -> None:
 
         self.call_after_refresh(resume_collector)  # the first frame is out: collect as usual (coach.ui.startup)
+        self.call_after_refresh(self.recordings.open_running)  # `coach run`: the store is open before Enter
         self.call_after_refresh(self.maintain_history)
         install_signal_handlers(self._on_signal)
         self.app_resume_signal.subscribe(self, self._draw_everything)
@@ -221,6 +229,7 @@ class CoachApp(App[object]):
         if routine is not None:
             screen = self._run_screen(routine, None)
             self.push_screen(screen, lambda outcome: self._session_over(screen, outcome))
+            self.call_after_refresh(self.recordings.open_running)
 
     def open_history(self) -> None:
         from coach.ui.screens.history import HistoryScreen

@@ -4,6 +4,7 @@ them (non-interactive unless a test says otherwise)."""
 from __future__ import annotations
 
 import builtins
+import io
 import json
 import subprocess
 import sys
@@ -112,10 +113,10 @@ def test_a_cramp_is_logged_from_options_listed_and_deleted_by_its_id_prefix(caps
     assert code == 0 and json.loads(out) == [entry.to_json()]
     code, out, _ = run(capsys, "cramp", "list")
     assert code == 0 and "Cramp diary" in out and "cold room" in out and short in out and "6/10" in out
-    code, out, _ = run(capsys, "cramp", "delete", short[:5])
+    code, out, _ = run(capsys, "cramp", "delete", "--yes", short[:5])
     assert (code, out) == (0, f"Deleted the cramp of 2024-06-02 03:10, left calf, 6/10, maybe cold (id {short}).\n")
     assert run(capsys, "cramp", "list")[1].startswith("No cramps logged yet.")
-    code, _, err = run(capsys, "cramp", "delete", short)
+    code, _, err = run(capsys, "cramp", "delete", "--yes", short)
     assert code == 1 and err == f"coach: no cramp with id '{short}'; `coach cramp list` shows the ids\n"
 
 
@@ -364,3 +365,30 @@ def test_the_diary_never_imports_textual_and_its_store_not_rich_either() -> None
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
     assert result.stdout.splitlines()[0] == "[]"
     assert result.stderr.strip().splitlines()[-1] == "CLEAN"
+
+
+def test_cramp_delete_asks_first_and_needs_yes_without_a_terminal(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Like `coach history delete`: a cramp logged is the user's record, so deleting it asks (y/N) in a terminal,
+    and without one it needs --yes."""
+    run(capsys, "cramp", "--at", "2024-06-02 03:10", "--leg", "left", "--muscle", "calf", "--severity", "6")
+    short = store().diary.entries()[0].id[:8]
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))  # a pipe: nobody to ask
+    code, _, err = run(capsys, "cramp", "delete", short)
+    assert code == 1 and "add --yes" in err and len(store().diary.entries()) == 1
+    monkeypatch.setattr("sys.stdin", Terminal("n\n"))
+    code, out, _ = run(capsys, "cramp", "delete", short)
+    assert (
+        code == 1 and "Delete the cramp of 2024-06-02 03:10, left calf, 6/10" in out and "Nothing was deleted." in out
+    )
+    assert len(store().diary.entries()) == 1
+    monkeypatch.setattr("sys.stdin", Terminal("y\n"))
+    code, out, _ = run(capsys, "cramp", "delete", short)
+    assert code == 0 and f"Deleted the cramp of 2024-06-02 03:10, left calf, 6/10 (id {short})." in out
+    assert store().diary.entries() == []

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 from typing import cast
 
 import pytest
+from ui_helpers import build_app, fake_clock, screen_text, shows
 
 from coach.engine.recording import Status
 from coach.engine.runner import Ending, Outcome
@@ -38,3 +40,14 @@ def test_a_session_left_before_it_began_says_nothing(capsys: pytest.CaptureFixtu
     run_app(finished_app(None))
     assert capsys.readouterr().out == ""
     assert outcome_words(Outcome(Ending.DISCARDED, None, 20.0)) == ("Session discarded", "nothing was kept.")
+
+
+async def test_a_history_that_cannot_be_saved_is_said_before_the_session_starts(tmp_path: Path) -> None:
+    """The store is opened as soon as the run screen is drawn (on the recorder's thread), so a history that cannot
+    be written is said while the step still waits for Enter, not after the first minutes of a session."""
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the data folder should be\n")
+    app = build_app(fake_clock(), blocked, "toe-exercises")
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        assert await shows(pilot, "Not saved")
+        assert "Get ready" in screen_text(app)  # still waiting for Enter
