@@ -22,7 +22,8 @@ checkpoint < 5 ms (ours: the home screen shows streaks, and a checkpoint must no
 history screen's data at 100,000 is also given against 1,000 sessions (target: within 1.2x).
 
 The commands at 100,000 sessions (issue 15 item 4), each a fresh `python -m coach` process, wall time and peak
-RSS (the child's ru_maxrss), median of `--command-runs`, against baselines started in the same run:
+RSS (the child's ru_maxrss), median of `--command-runs` rounds, each round running every command and baseline once
+(interleaved, so that a command and its baseline see the same load on a shared machine):
 - `coach import FILE` into an empty folder against `json.load` of the same file: at most 5x and < 200 MiB;
 - `coach export -o FILE` and `coach history --json` against the same `json.load`: at most 3x and < 150 MiB;
 - the day's first command (`coach history` on a copy of the history with no backup yet), which starts the day's
@@ -170,19 +171,22 @@ def measure_commands(store: Store, root: Path, runs: int) -> dict[str, dict[str,
     env = {**os.environ, "PYTHONPATH": str(REPO), "COACH_CONFIG_DIR": str(root / "config")}
     coach = [sys.executable, "-m", "coach", "--data-dir", str(store.data_dir)]
     export = root / "export.json"
-    figures: dict[str, dict[str, float]] = {}
-    figures["python -c pass"] = medians([child([sys.executable, "-c", "pass"], env) for _ in range(runs)])
-    figures["coach export -o"] = medians([child([*coach, "export", "-o", str(export)], env) for _ in range(runs)])
     load = [sys.executable, "-c", "import json, sys; json.load(open(sys.argv[1], encoding='utf-8'))", str(export)]
-    figures["json.load (baseline)"] = medians([child(load, env) for _ in range(runs)])
-    figures["coach history --json"] = medians(
-        [child([*coach, "history", "--json"], env, stdout=root / "history.json") for _ in range(runs)]
-    )
-    imports = []
-    for n in range(runs):
-        target = root / f"import-{n}"
-        imports.append(child([sys.executable, "-m", "coach", "--data-dir", str(target), "import", str(export)], env))
-    figures["coach import"] = medians(imports)
+    commands: dict[str, Callable[[int], tuple[float, int, float]]] = {
+        "python -c pass": lambda n: child([sys.executable, "-c", "pass"], env),
+        "coach export -o": lambda n: child([*coach, "export", "-o", str(export)], env),
+        "json.load (baseline)": lambda n: child(load, env),
+        "coach history --json": lambda n: child([*coach, "history", "--json"], env, stdout=root / "history.json"),
+        "coach import": lambda n: child(
+            [sys.executable, "-m", "coach", "--data-dir", str(root / f"import-{n}"), "import", str(export)], env
+        ),
+    }
+    child([*coach, "export", "-o", str(export)], env)  # the file the others read, and a warm page cache
+    samples: dict[str, list[tuple[float, int, float]]] = {name: [] for name in commands}
+    for n in range(runs):  # rounds: each command and its baseline once, close together, under the same load
+        for name, command in commands.items():
+            samples[name].append(command(n))
+    figures = {name: medians(values) for name, values in samples.items()}
     firsts, behind = [], []
     for n in range(runs):
         copy = root / f"first-{n}"

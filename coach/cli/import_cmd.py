@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     for warning in batch.warnings:
         echo_error(one_line(str(warning)))
     store = open_history(args)
-    result = store.import_records(batch.sessions, batch.rest_days, batch.cramps)
+    result = store.import_rows(batch.rows, batch.rest_days, batch.cramps)
     parts = [_count(result.added, "session")]
     if batch.rest_days:
         parts.append(_count(result.rest_added, "rest day"))

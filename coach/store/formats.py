@@ -91,7 +91,7 @@ _encode_string: Callable[[str], str] = (
 )
 
 
-_SESSION_ITEM = "  {\n    " + ",\n    ".join(f'"{key}": %s' for key in EXPORT_FIELDS) + "\n  }"
+SESSION_ITEM = "  {\n    " + ",\n    ".join(f'"{key}": %s' for key in EXPORT_FIELDS) + "\n  }"
 """One exported session as `_item_text` writes it, its twelve values to fill in (records.EXPORT_FIELDS order)."""
 _INFINITE = (float("inf"), float("-inf"))
 ROWS_PER_WRITE = 512
@@ -110,7 +110,7 @@ def write_session_rows(rows: Iterable[Sequence[Any]], out: TextIO) -> int:
             sid, routine, name, slot, day, started, ended, status, active, cycles, note, discomfort = row
             if active != active or active in _INFINITE:
                 raise TypeError("not a finite number")
-            text = _SESSION_ITEM % (
+            text = SESSION_ITEM % (
                 encode(sid),
                 encode(routine),
                 encode(name),

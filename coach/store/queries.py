@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date
+from itertools import chain
+from typing import cast
 
 from coach.common.problems import CoachError
 from coach.engine.recording import Status
@@ -30,6 +32,13 @@ INSERT_SESSION = (
 )
 ORDINAL_OF_DAY = "CAST(julianday(day) - 1721424.5 AS INTEGER)"
 """SQLite's julianday of a YYYY-MM-DD day minus this constant is Python's date.toordinal()."""
+_INSERT_COLUMNS = INSERT_SESSION[INSERT_SESSION.index("(") + 1 : INSERT_SESSION.index(")")].split(", ")
+_ROW_MARKS = "(" + ", ".join("?" * len(_INSERT_COLUMNS)) + ")"
+_INSERT_MANY = INSERT_SESSION.replace(_ROW_MARKS, "{values}")
+SessionRow = tuple[object, ...]
+"""A session as the INSERT_SESSION parameters (`session_row`): what an import checks its items into."""
+ROWS_PER_INSERT = 500
+"""Sessions per INSERT statement of a bulk insert (fewer when SQLite allows fewer parameters)."""
 CHUNK = 500
 """Ids per `IN (...)` look-up (SQLite's default limit on parameters is far above)."""
 
@@ -106,9 +115,29 @@ def record_from_row(row: Sequence[object]) -> SessionRecord:
 
 
 def insert_sessions(connection: sqlite3.Connection, records: Iterable[SessionRecord]) -> int:
-    # rowcount (sqlite3_changes) counts the sessions inserted, not the day_slots rows the triggers touch.
-    cursor = connection.executemany(INSERT_SESSION, (session_row(record) for record in records))
-    return max(0, cursor.rowcount)
+    """Add sessions (ids already present are left as they are); returns how many were added."""
+    return insert_session_rows(connection, [session_row(record) for record in records])
+
+
+def insert_session_rows(connection: sqlite3.Connection, rows: Sequence[SessionRow]) -> int:
+    """Add sessions given as `session_row`s, many to a statement; returns how many were added.
+
+    What it buys: the table's CHECKs `slot IN (...)` and `status IN (...)` build a small lookup table each time a
+    statement runs, so one INSERT per row built 200,000 of them for 100,000 sessions: 0.9-1.0 s of the insert
+    against 0.55 s with ROWS_PER_INSERT rows to a statement (the CHECKs still hold every row)."""
+    limit = connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(_INSERT_COLUMNS)
+    per = max(1, min(ROWS_PER_INSERT, limit))
+    whole = len(rows) - len(rows) % per if per > 1 else 0
+    added = 0
+    if whole:
+        values = ", ".join([_ROW_MARKS] * per)
+        chunks = (list(chain.from_iterable(rows[start : start + per])) for start in range(0, whole, per))
+        cursor = connection.executemany(_INSERT_MANY.format(values=values), chunks)
+        added += max(0, cursor.rowcount)
+    if whole < len(rows):
+        # rowcount (sqlite3_changes) counts the sessions inserted, not the day_slots rows the triggers touch.
+        added += max(0, connection.executemany(INSERT_SESSION, rows[whole:]).rowcount)
+    return added
 
 
 def session_row(record: SessionRecord) -> tuple[object, ...]:
@@ -141,20 +170,21 @@ def session_row(record: SessionRecord) -> tuple[object, ...]:
     )
 
 
-def fingerprint(record: SessionRecord) -> tuple[object, ...]:
-    return (
-        record.routine_id,
-        record.slot,
-        record.day.isoformat(),
-        to_iso(record.started_at),
-        to_iso(record.ended_at) if record.ended_at else None,
-        str(record.status),
-        round(float(record.active_seconds), 3),
-    )
+def record_from_session_row(row: SessionRow) -> SessionRecord:
+    """The record a `session_row` stores (its UTC start left out: it follows from the start)."""
+    return record_from_row(row[:6] + row[7:])
+
+
+def row_fingerprint(row: SessionRow) -> tuple[object, ...]:
+    """What tells a session of an import from the stored one of the same id (`existing_sessions` reads the same)."""
+    return (row[1], row[3], row[4], row[5], row[7], row[8], round(cast(float, row[9]), 3))
 
 
 def existing_sessions(connection: sqlite3.Connection, ids: Sequence[str]) -> dict[str, tuple[object, ...]]:
+    """Which of `ids` are in the history, with what tells them apart (`row_fingerprint`)."""
     found: dict[str, tuple[object, ...]] = {}
+    if connection.execute("SELECT 1 FROM sessions LIMIT 1").fetchone() is None:
+        return found  # an empty history (a new machine's first import): 200 look-ups of 500 ids spared
     chunk = CHUNK
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
@@ -171,6 +201,8 @@ def existing_sessions(connection: sqlite3.Connection, ids: Sequence[str]) -> dic
 def tombstoned(connection: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
     """Which of `ids` the user deleted (a deleted session is never brought back by an import)."""
     found: set[str] = set()
+    if connection.execute("SELECT 1 FROM deleted_sessions LIMIT 1").fetchone() is None:
+        return found
     chunk = CHUNK
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]

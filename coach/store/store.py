@@ -37,12 +37,15 @@ from coach.store.migrations import insert_in_bulk
 from coach.store.queries import (
     EXPORT_COLUMNS,
     SESSION_COLUMNS,
+    SessionRow,
     day_filters,
     existing_sessions,
-    fingerprint,
+    insert_session_rows,
     insert_sessions,
     record_from_row,
     row_by_id_prefix,
+    row_fingerprint,
+    session_row,
     tombstoned,
 )
 from coach.store.recorder import HistoryRecorder, ProblemHandler, problem_message
@@ -498,14 +501,19 @@ class Store:
     ) -> ImportResult:
         """Add sessions, rest days and cramps in one transaction (all or nothing). A session or a cramp whose id
         is already in the history is left exactly as it is, as is an existing rest day."""
+        return self.import_rows([session_row(record) for record in sessions], rest_days, cramps)
+
+    def import_rows(
+        self, rows: Sequence[SessionRow], rest_days: Sequence[RestDay], cramps: Sequence[CrampEntry] = ()
+    ) -> ImportResult:
+        """`import_records` with the sessions as the rows an import file's check makes (`exchange.ImportBatch`)."""
         with self._connection() as connection, write_transaction(connection):
-            deleted = tombstoned(connection, [record.id for record in sessions])
-            sessions = [record for record in sessions if record.id not in deleted]
-            existing = existing_sessions(connection, [record.id for record in sessions])
-            differing = sum(
-                1 for record in sessions if record.id in existing and existing[record.id] != fingerprint(record)
-            )
-            added = insert_in_bulk(connection, lambda: insert_sessions(connection, sessions), len(sessions))
+            deleted = tombstoned(connection, [str(row[0]) for row in rows])
+            if deleted:
+                rows = [row for row in rows if row[0] not in deleted]
+            existing = existing_sessions(connection, [str(row[0]) for row in rows])
+            differing = sum(1 for row in rows if row[0] in existing and existing[str(row[0])] != row_fingerprint(row))
+            added = insert_in_bulk(connection, lambda: insert_session_rows(connection, rows), len(rows))
             rest_added = 0
             for rest in rest_days:
                 cursor = connection.execute(
@@ -521,7 +529,7 @@ class Store:
             refresh_summary(connection, self.today())  # one pass now, not at the next screen
         return ImportResult(
             added=added,
-            already=len(sessions) - added,
+            already=len(rows) - added,
             differing=differing,
             rest_added=rest_added,
             rest_already=len(rest_days) - rest_added,

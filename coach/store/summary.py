@@ -90,17 +90,14 @@ def rest_ordinals(connection: sqlite3.Connection, since: int | None, before: int
     ]
 
 
-def kept(mask: int, wanted: int) -> bool:
-    """Whether a day's kept slots keep the series `wanted` (every slot of it)."""
-    return mask & wanted == wanted
-
-
 def series(day_masks: Sequence[tuple[int, int]], rests: Sequence[int], wanted: int) -> list[tuple[int, bool]]:
     """The events of one series in day order: (day, True) for a kept day, (day, False) for a rest day that was not
     kept (it carries a run on without adding to it)."""
-    kept_days = {day for day, mask in day_masks if kept(mask, wanted)}
-    events = [(day, True) for day in kept_days] + [(day, False) for day in rests if day not in kept_days]
-    events.sort()
+    events = [(day, True) for day, mask in day_masks if mask & wanted == wanted]  # every slot of it kept
+    if rests:
+        kept_days = {day for day, _ in events}
+        events += [(day, False) for day in rests if day not in kept_days]
+    events.sort()  # day_masks come in day order: then this only checks it
     return events
 
 
@@ -113,7 +110,8 @@ def walk(
             run = 0
         if is_kept:
             run += 1
-            longest = max(longest, run)
+            if run > longest:
+                longest = run
         previous = day
     return run, longest, previous
 
