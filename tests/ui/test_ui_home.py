@@ -5,8 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, OptionList
-from ui_helpers import build_app, digits, history, run_screen, screen_text, seed_history, settle, shows
+from textual.widgets import DataTable, OptionList
+from ui_helpers import (
+    build_app,
+    digits,
+    history,
+    open_note_editor,
+    run_screen,
+    screen_text,
+    seed_history,
+    settle,
+    shows,
+)
 
 from coach.engine.clock import FakeClock
 from coach.ui.screens.history import HistoryScreen
@@ -128,8 +138,8 @@ async def test_a_adds_a_note_to_the_selected_session(clock: FakeClock, data_dir:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("h")
         await settle(pilot)
-        await pilot.press("down", "a")  # the second newest: Sunday evening
-        assert app.screen.query_one("#note-input", Input).has_focus
+        await pilot.press("down")  # the second newest: Sunday evening
+        await open_note_editor(pilot)
         await pilot.press(*"calf cramp at 3am", "enter")
         assert await shows(pilot, "calf cramp at 3am"), screen_text(app)
         assert not app.screen.query_one("#note-editor").has_class("-open")
@@ -145,7 +155,8 @@ async def test_the_note_being_typed_is_on_screen(clock: FakeClock, data_dir: Pat
     async with app.run_test(size=size) as pilot:
         await pilot.press("h")
         await settle(pilot)
-        await pilot.press("a", *"calves tight")
+        await open_note_editor(pilot)
+        await pilot.press(*"calves tight")
         await settle(pilot)
         assert "calves tight" in screen_text(app)
 
@@ -157,7 +168,8 @@ async def test_narrowing_the_window_keeps_the_status_whole(clock: FakeClock, dat
     async with app.run_test(size=(80, 44)) as pilot:
         await pilot.press("h")
         await settle(pilot)
-        await pilot.press("a", *"calves tight", "enter")
+        await open_note_editor(pilot)
+        await pilot.press(*"calves tight", "enter")
         assert await shows(pilot, "calves tight")
         await pilot.resize_terminal(60, 44)
         await settle(pilot)
@@ -181,7 +193,8 @@ async def test_a_note_that_cannot_be_saved_is_reported_not_a_crash(
             raise CoachError("the history is busy in another coach; try again in a moment")
 
         monkeypatch.setattr(coach.store.store.Store, "set_note", busy)
-        await pilot.press("a", *"x", "enter")
+        await open_note_editor(pilot)
+        await pilot.press(*"x", "enter")
         await settle(pilot)
         assert app.is_running and isinstance(app.screen, HistoryScreen)
         assert "the history is busy" in screen_text(app)

@@ -14,6 +14,7 @@ from ui_helpers import (
     diary_entries,
     fake_clock,
     history,
+    open_note_editor,
     record,
     screen_text,
     seed_cramps,
@@ -172,7 +173,8 @@ async def test_the_note_editor_opens_on_screen_for_the_session_it_is_for(clock: 
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("h")
         await settle(pilot)
-        await pilot.press(*["down"] * 9, "a")  # Wed 25 Feb, evening: far down the page at 80x24
+        await pilot.press(*["down"] * 9)  # Wed 25 Feb, evening: far down the page at 80x24
+        await open_note_editor(pilot)
         text = screen_text(app)
         assert "Note for Wed 25 Feb 2026 · Evening · Toe exercises, 12m, completed" in text
         await pilot.press(*"calves tight", "enter")
@@ -187,7 +189,8 @@ async def test_escape_closes_the_note_editor_without_saving(clock: FakeClock, da
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("h")
         await settle(pilot)
-        await pilot.press("a", *"oops", "escape")
+        await open_note_editor(pilot)
+        await pilot.press(*"oops", "escape")
         await settle(pilot)
         assert isinstance(app.screen, HistoryScreen) and "Note for" not in screen_text(app)
     assert not [r for r in history(data_dir) if r.note]

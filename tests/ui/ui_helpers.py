@@ -95,6 +95,19 @@ async def shows(pilot: Pilot[None], text: str, rounds: int = 200) -> bool:
     return False
 
 
+async def open_note_editor(pilot: Pilot[None]) -> None:
+    """`a` on the history screen, then wait until the note's line has the keys, as a user would see the cursor
+    there before typing: the focus moves a message later, and under load the table may still be filling (`a`
+    does nothing then). Typed too early, the note is taken as keys (c logs a cramp)."""
+    for _ in range(100):
+        if not pilot.app.screen.query_one("#note-editor").has_class("-open"):
+            await pilot.press("a")
+        await settle(pilot)
+        if pilot.app.screen.query_one("#note-input").has_focus:
+            return
+    raise AssertionError("the note editor never opened")
+
+
 def digits(app: CoachApp) -> str:
     """The big countdown as the user reads it."""
     from coach.ui.widgets.countdown import BigCountdown
