@@ -92,7 +92,7 @@ def open_recorder(folder: Path) -> tuple[Recorder, str]:
         from coach.store.store import open_recorder as open_store_recorder
     except ImportError:
         return NullRecorder(), "no store (not importable)"
-    return open_store_recorder(folder), "SQLite history in a temporary folder"
+    return open_store_recorder(folder, day_start_hour=4), "SQLite history in a temporary folder"
 
 
 def run_plain_runner(seconds: int) -> tuple[Result, str]:
