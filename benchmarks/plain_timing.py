@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from coach.cli.plain_runner import SystemWaiter, run_plain  # noqa: E402
 from coach.engine.clock import SystemClock
 from coach.engine.recording import Checkpoint, Recorder, SessionStart, Status  # noqa: E402
+from coach.engine.runner import SessionRunner  # noqa: E402
 from coach.engine.session import SessionEngine  # noqa: E402
 from coach.routines.model import Group, Routine, Slot, Span, Step, StepKind, TimedStep  # noqa: E402
 
@@ -103,8 +104,7 @@ def run_plain_runner(seconds: int) -> tuple[Result, str]:
         recorder, recorder_kind = open_recorder(Path(folder))
         engine = SessionEngine(routine, SystemClock())
         begin = time.monotonic()
-        session = SessionStart("bench", routine.id, routine.name, "morning", engine.started_at)
-        result = run_plain(engine, recorder, session, waiter, out, bell=False)
+        result = run_plain(SessionRunner(engine, recorder, "morning"), waiter, out, bell=False)
         end = time.monotonic()
         close = getattr(recorder, "close", None)
         if callable(close):
