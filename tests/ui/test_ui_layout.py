@@ -189,3 +189,27 @@ async def test_the_home_footer_is_built_once_its_keys_are_known(
         await settle(pilot)
         assert len(builds) == before + 1
         assert "Quit" in screen_text(app) and "Why" not in screen_text(app)
+
+
+@pytest.mark.parametrize("size", [(40, 20), (60, 20)])
+async def test_a_safety_note_that_wraps_goes_on_under_its_words(
+    clock: FakeClock, data_dir: Path, size: tuple[int, int]
+) -> None:
+    """In a narrow window (a phone's browser) each note reads as one block: its wrapped lines start under its first
+    word, never under the bullet, on the run screen and in the notes' dialog."""
+    app = build_app(clock, data_dir, "toe-exercises")
+    async with app.run_test(size=size) as pilot:
+        for _ in range(2):  # the run screen's box, then the dialog s opens
+            await pilot.pause()
+            inside = [
+                line[line.index(edge) + 1 : line.rindex(edge)].rstrip()
+                for line in screen_text(app).splitlines()
+                for edge in "│█"  # the run screen's box, the dialog's frame
+                if line.count(edge) >= 2
+            ]
+            notes = [line for line in inside if line.strip() and "Safety" not in line and not {"▀", "▄"} & set(line)]
+            bullet = min(line.index("•") for line in notes if "•" in line)
+            wrapped = [line for line in notes if "•" not in line]
+            assert wrapped, notes  # this width wraps some note
+            assert all(len(line) - len(line.lstrip()) == bullet + 2 for line in wrapped), notes
+            await pilot.press("s")

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from coach.engine.runner import Action
-from coach.ui.text import literal
+from coach.ui.text import bulleted, literal
 
 SMALL_WIDTH, SMALL_HEIGHT = 76, 20
 """Below either, the dialog drops its padding and stacks its answers."""
@@ -140,7 +140,7 @@ class SafetyNotes(ModalScreen[None]):
             yield Static(literal(f"Safety: {self.routine_name}"), classes="dialog-title")
             with VerticalScroll(id="safety-notes"):
                 for note in self.notes:
-                    yield Static(literal(f"• {note}"), classes="safety-note")
+                    yield Static(bulleted([note]), classes="safety-note")
 
     def action_dismiss_notes(self) -> None:
         self.dismiss(None)

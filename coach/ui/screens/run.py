@@ -41,7 +41,7 @@ from coach.routines.model import Routine
 from coach.ui.bench_trace import BenchTrace
 from coach.ui.cue_player import CuePlayer
 from coach.ui.screens.dialogs import Answer, SafetyNotes, sleep_gap_question, stop_question
-from coach.ui.text import literal
+from coach.ui.text import bulleted, literal
 from coach.ui.widgets.countdown import BigCountdown
 from coach.ui.widgets.footer import CoachFooter
 from coach.ui.widgets.line import Line
@@ -329,8 +329,7 @@ class RunScreen(Screen[Outcome]):
                 yield line("next")
                 yield line("hint")
                 if self.routine.safety:
-                    notes = "\n".join(f"• {note}" for note in self.routine.safety)
-                    yield Static(literal(notes), id="run-safety")
+                    yield Static(bulleted(self.routine.safety), id="run-safety")
                     yield Static(literal("Safety notes: press s to read them."), id="run-safety-hint")
         yield Static(Text("Make the window larger\n(at least 40×12)"), id="run-tiny")
         yield CoachFooter()
