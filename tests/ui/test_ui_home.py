@@ -198,3 +198,15 @@ async def test_a_note_that_cannot_be_saved_is_reported_not_a_crash(
         await settle(pilot)
         assert app.is_running and isinstance(app.screen, HistoryScreen)
         assert "the history is busy" in screen_text(app)
+
+
+async def test_a_history_that_cannot_be_read_is_said_on_the_plan_too(clock: FakeClock, data_dir: Path) -> None:
+    """Today's lines wait for the history with "…"; when it cannot be read they say so (the message says why and
+    what to do), instead of waiting for ever."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "history.sqlite3").write_bytes(b"not a database " * 200)
+    app = build_app(clock, data_dir)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        assert await shows(pilot, "damaged")
+        text = screen_text(app)
+        assert "Morning  not read" in text and "Bedtime  not read" in text and "…" not in text

@@ -158,7 +158,12 @@ class HomeScreen(Screen[None]):
                 self.show_problem(message)
 
     def show_problem(self, message: str) -> None:
+        """The history could not be read: said in the streaks' box and a notification; today's lines say so too,
+        instead of waiting for ever."""
         self.query_one("#streaks", Static).update(literal(message))
+        lines = list(self.query_one("#slots", Vertical).query_children(Static))
+        for widget, slot in zip(lines, self.coach.context.planned, strict=False):
+            widget.update(_waiting_line(slot, "not read: see the message"))
         self.notify(message, title="History", severity="error", timeout=20, markup=False)
 
     def show_plan(self, view: TodayView) -> None:
@@ -308,9 +313,9 @@ def _plan_line(
     return line
 
 
-def _waiting_line(slot: str) -> Text:
-    """A slot of today before the history is read: its name, its state still to come."""
-    return Text.assemble((" · ", "bold"), (f"{SLOT_LABELS[slot]:<9}", "bold"), ("…", "dim"))
+def _waiting_line(slot: str, state: str = "…") -> Text:
+    """A slot of today before the history is read (its state still to come), or when it could not be read."""
+    return Text.assemble((" · ", "bold"), (f"{SLOT_LABELS[slot]:<9}", "bold"), (state, "dim"))
 
 
 def _whole_day_line(streak: Streak) -> Text:
