@@ -43,12 +43,13 @@ def imported_after(statement: str, *, pythonpath: Path | None = None) -> set[str
 
 
 def ui_modules_loaded(package_root: Path | None = None) -> set[str]:
-    """What of textual and coach.ui every headless module pulls in, imported together in a fresh interpreter."""
+    """What of textual, rich and coach.ui every headless module pulls in, imported together in a fresh interpreter
+    (rich is the printing commands' and the app's: a headless module that printed through it would be a UI)."""
     base = (package_root / "coach") if package_root else Path(coach.__file__).parent
     modules = headless_modules(base)
     loaded = imported_after("\n".join(f"import {name}" for name in modules), pythonpath=package_root)
     assert set(modules) <= loaded  # every import really happened
-    return {name for name in loaded if name.split(".")[0] == "textual" or name.startswith("coach.ui")}
+    return {name for name in loaded if name.split(".")[0] in ("textual", "rich") or name.startswith("coach.ui")}
 
 
 def lint_imports(cwd: Path, pythonpath: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -75,8 +76,18 @@ def test_the_import_contracts_are_kept() -> None:
     assert "0 broken" in result.stdout
 
 
-@pytest.mark.parametrize("module", ["engine/session.py", "store/store.py", "diary/entries.py"])
-def test_both_checks_fail_when_a_headless_module_imports_textual(tmp_path: Path, module: str) -> None:
+@pytest.mark.parametrize(
+    ("module", "package"),
+    [
+        ("engine/session.py", "textual"),
+        ("store/store.py", "textual"),
+        ("diary/entries.py", "textual"),
+        ("common/safe_text.py", "rich"),
+    ],
+)
+def test_both_checks_fail_when_a_headless_module_imports_textual_or_rich(
+    tmp_path: Path, module: str, package: str
+) -> None:
     shutil.copytree(ROOT / "coach", tmp_path / "coach", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     broken = tmp_path / "coach" / module
@@ -84,14 +95,14 @@ def test_both_checks_fail_when_a_headless_module_imports_textual(tmp_path: Path,
     assert "from __future__ import annotations\n" in text
     broken.write_text(
         text.replace(
-            "from __future__ import annotations\n", "from __future__ import annotations\n\nimport textual\n", 1
+            "from __future__ import annotations\n", f"from __future__ import annotations\n\nimport {package}\n", 1
         )
     )
 
-    assert "textual" in ui_modules_loaded(tmp_path)
+    assert package in ui_modules_loaded(tmp_path)
     result = lint_imports(tmp_path, pythonpath=tmp_path)
     assert result.returncode != 0
-    assert f"coach.{module[:-3].replace('/', '.')} -> textual" in result.stdout
+    assert f"coach.{module[:-3].replace('/', '.')} -> {package}" in result.stdout
 
 
 def test_the_layer_contract_fails_when_a_lower_layer_imports_a_higher_one(tmp_path: Path) -> None:

@@ -13,16 +13,15 @@ from pathlib import Path
 
 import pytest
 
+from coach.cli.printing import rich_text
 from coach.common.safe_text import (
     BIDI_CONTROLS,
     CONTROL_CHARACTERS,
     ZERO_WIDTH,
     escape_json,
     json_text,
-    markup,
     one_line,
     printable,
-    rich_text,
 )
 
 HOSTILE = "\x1b]52;c;aGFja2Vk\x07\x1b]0;pwned\x07\x1b[2J\u202eevil\u200d"
@@ -227,6 +226,6 @@ def test_rich_output_never_reads_markup() -> None:
 
     console = Console(record=True, width=200, color_system=None)
     console.print(rich_text("[bold red]not markup[/] :smile:"))
-    console.print(markup("[link=https://example.com]x[/link]"))
+    console.print(rich_text("[link=https://example.com]x[/link]"))
     shown = console.export_text()
     assert "[bold red]not markup[/] :smile:" in shown and "[link=https://example.com]x[/link]" in shown

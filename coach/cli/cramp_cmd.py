@@ -10,7 +10,8 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from coach.common.safe_text import echo, json_text, rich_text
+from coach.cli.printing import rich_text
+from coach.common.safe_text import echo, json_text
 
 if TYPE_CHECKING:
     from datetime import datetime

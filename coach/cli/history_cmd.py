@@ -7,7 +7,8 @@ import argparse
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO, cast
 
-from coach.common.safe_text import EscapingWriter, echo, echo_error, escape_json, rich_text
+from coach.cli.printing import rich_text
+from coach.common.safe_text import EscapingWriter, echo, echo_error, escape_json
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from coach.common.safe_text import echo, json_text, rich_text
+from coach.cli.printing import rich_text
+from coach.common.safe_text import echo, json_text
 
 if TYPE_CHECKING:
     from rich.text import Text

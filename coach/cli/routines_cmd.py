@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from coach.common.safe_text import echo, json_text, one_line, rich_text
+from coach.cli.printing import rich_text
+from coach.common.safe_text import echo, json_text, one_line
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

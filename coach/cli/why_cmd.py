@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from coach.common.safe_text import printable, rich_text
+from coach.cli.printing import rich_text
+from coach.common.safe_text import printable
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -7,8 +7,8 @@ reaches a terminal (a printing command, the plain runner, the app):
 - bidirectional overrides, embeddings, isolates and marks, zero-width characters and the other invisible format
   characters are written out too (`\\u202e`), so text cannot be shown in an order other than the one it has;
 - lone surrogates (which cannot even be encoded for the terminal) are written out the same way;
-- where output is read as rich markup, brackets are escaped as well (`markup`); rich `Text` never parses markup
-  (`rich_text`).
+- rich `Text` never parses markup (the printing commands build it in `coach.cli.printing`, the app in
+  `coach.ui.text`).
 Plain words in any language and emoji pass unchanged, and the common case (nothing to change) costs one
 `str.isprintable` call.
 """
@@ -19,10 +19,7 @@ import json
 import sys
 import unicodedata
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TextIO
-
-if TYPE_CHECKING:
-    from rich.text import Text
+from typing import TextIO
 
 CONTROL_CHARACTERS = (*range(0x00, 0x20), *range(0x7F, 0xA0))
 """Unicode's control characters (general category Cc, fixed by its stability policy): C0, DEL and C1.
@@ -59,20 +56,6 @@ def one_line(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(_shown(char, frozenset()) for char in text)
-
-
-def markup(text: str) -> str:
-    """`text` for a place that reads rich or Textual markup: made printable, then its brackets escaped."""
-    from rich.markup import escape  # rich is imported for printing only
-
-    return escape(printable(text))
-
-
-def rich_text(text: str, style: str = "") -> Text:
-    """Rich Text that shows `text` as written: never read as markup, no control character left in it."""
-    from rich.text import Text  # rich is imported for printing only
-
-    return Text(printable(text), style=style)
 
 
 def json_text(value: object) -> str:
