@@ -166,7 +166,7 @@ class SettingsScreen(CurrentRow, Screen[None]):
                     compact=True,
                     id="settings-sounds",
                 ),
-                hint="starts and the end: no ring before a step ends",
+                hint='"starts and the end": no ring before a step ends',
             )
             yield from form_row(
                 "Spoken cues",
