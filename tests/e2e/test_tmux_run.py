@@ -179,6 +179,7 @@ def test_down_then_enter_typed_at_once_starts_the_routine_moved_to(terminal: Ter
     """Both keys arrive in one read: Enter must not start the routine that was highlighted before Down moved on."""
     terminal.start()
     terminal.wait_for(lambda screen: "Today ·" in screen and "Foot soak" in screen)
+    terminal.keys("Home")  # the first routine, whatever the hour: the cursor starts on the routine of the due slot
     terminal.keys("Down", "Enter")
     screen = terminal.wait_for("BEFORE YOU START")
     assert "Prepare the water" in screen and "Get ready" not in screen

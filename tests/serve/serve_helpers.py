@@ -158,5 +158,7 @@ class Tab:
             await self.socket.send_str(json.dumps(["stdin", key]))
 
 
+HOME = "\x1b[H"
+"""The first routine: where the list's cursor starts depends on the hour (it is placed on the slot that is due)."""
 DOWN = "\x1b[B"
 ENTER = "\r"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from serve_helpers import DOWN, ENTER, Served, Tab, with_soak
+from serve_helpers import DOWN, ENTER, HOME, Served, Tab, with_soak
 
 pytestmark = pytest.mark.e2e
 
@@ -87,7 +87,7 @@ async def test_closing_the_tab_during_a_session_saves_it_as_partial_before_count
 ) -> None:
     async with tab(long_soak_server) as page:
         await page.wait_for("Whole day")  # the plan is read: the list is ready for keys
-        await page.keys(DOWN, ENTER)
+        await page.keys(HOME, DOWN, ENTER)
         await page.wait_for("Soak")
         await asyncio.sleep(1.5)
     await wait_until(lambda: long_soak_server.app_processes() == [])
@@ -102,7 +102,7 @@ async def test_closing_the_tab_during_a_session_saves_it_as_partial_before_count
 async def test_closing_the_tab_after_counts_after_saves_the_session_as_completed(soak_server: Served) -> None:
     async with tab(soak_server) as page:
         await page.wait_for("Whole day")  # the plan is read: the list is ready for keys
-        await page.keys(DOWN, ENTER)
+        await page.keys(HOME, DOWN, ENTER)
         await page.wait_for("Soak")
         await asyncio.sleep(3)  # a real process in real time: 2 s of soak make it count
     await wait_until(lambda: soak_server.app_processes() == [])
@@ -114,7 +114,7 @@ async def test_closing_the_tab_after_counts_after_saves_the_session_as_completed
 async def test_stopping_the_server_saves_the_sessions_running_in_its_tabs(long_soak_server: Served) -> None:
     async with tab(long_soak_server) as page:
         await page.wait_for("Whole day")  # the plan is read: the list is ready for keys
-        await page.keys(DOWN, ENTER)
+        await page.keys(HOME, DOWN, ENTER)
         await page.wait_for("Soak")
         await asyncio.sleep(1.5)
         assert long_soak_server.stop() == 0  # Ctrl+C in the server's terminal
@@ -128,7 +128,7 @@ async def test_the_bell_reaches_the_page_as_a_message(soak_server: Served) -> No
     """The terminal bell means nothing to textual-serve's page: coach sends ["coach_bell"], which coach's page plays."""
     async with tab(soak_server) as page:
         await page.wait_for("Whole day")  # the plan is read: the list is ready for keys
-        await page.keys(DOWN, ENTER)
+        await page.keys(HOME, DOWN, ENTER)
         await page.wait_for(lambda screen: ["coach_bell"] in page.texts)
 
 
@@ -142,7 +142,7 @@ async def test_a_tab_does_not_outlive_a_killed_server_and_its_session_is_saved(t
     try:
         async with tab(served) as page:
             await page.wait_for("Whole day")
-            await page.keys(DOWN, ENTER)
+            await page.keys(HOME, DOWN, ENTER)
             await page.wait_for("Soak")
             await asyncio.sleep(1.5)
             [app_process] = served.app_processes()
