@@ -12,9 +12,10 @@ import os
 import queue
 import signal
 import threading
-from dataclasses import dataclass
 from types import FrameType, TracebackType
 from typing import Protocol, TextIO, TypeAlias
+
+from msgspec import Struct
 
 from coach.common.safe_text import one_line
 from coach.engine.events import Finished, MayFinish, MayMoveOn, PhaseStarted, ReminderDue, SleepGap
@@ -36,20 +37,17 @@ KEYS = (
 )
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(Struct, frozen=True):
     """A line typed on standard input (without its newline)."""
 
     text: str
 
 
-@dataclass(frozen=True)
-class EndOfInput:
+class EndOfInput(Struct, frozen=True):
     """Standard input is closed: questions take their default answer from now on."""
 
 
-@dataclass(frozen=True)
-class Signalled:
+class Signalled(Struct, frozen=True):
     """SIGINT, SIGTERM or SIGHUP arrived: the session ends as partial."""
 
     signum: int
@@ -71,8 +69,7 @@ class Waiter(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class PlainResult:
+class PlainResult(Struct, frozen=True):
     """How the session ended and the exit code of the command."""
 
     outcome: Outcome

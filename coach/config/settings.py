@@ -17,6 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from msgspec import Struct
+
 from coach.common.paths import settings_file
 from coach.common.problems import Problem
 from coach.common.safe_text import printable
@@ -62,13 +64,12 @@ class Settings:
 Locate = Callable[["KeyPath", str], Problem]
 
 
-@dataclass(frozen=True)
-class LoadedSettings:
+class LoadedSettings(Struct, frozen=True):
     """Settings to use, and the problems that made coach fall back to defaults for some of them."""
 
     settings: Settings
     problems: list[Problem]
-    locate: Locate | None = field(default=None, repr=False, compare=False)
+    locate: Locate | None = None
     """Makes a Problem at a key's place in the file (None when there is no readable file)."""
 
     def with_routines(self, routines: Mapping[str, Routine]) -> LoadedSettings:

@@ -26,10 +26,11 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from itertools import chain
 from operator import sub
+
+from msgspec import Struct
 
 SLOTS: tuple[str, ...] = ("morning", "evening", "bedtime")
 """Every slot, in the order of the day (the same values as `coach.routines.model.Slot`)."""
@@ -39,8 +40,7 @@ SLOT_BITS: dict[str, int] = {"morning": 1, "evening": 2, "bedtime": 4}
 RATE_WINDOWS: tuple[int, ...] = (7, 30)
 
 
-@dataclass(frozen=True)
-class Streak:
+class Streak(Struct, frozen=True):
     """Current and longest run of kept days, in days."""
 
     current: int
@@ -49,8 +49,7 @@ class Streak:
     """True once today counts; False while today is still open (or is a rest day without a session)."""
 
 
-@dataclass(frozen=True)
-class SlotStreak:
+class SlotStreak(Struct, frozen=True):
     """One slot's streak and completion rates."""
 
     slot: str
@@ -62,8 +61,7 @@ class SlotStreak:
     rate_30: float | None
 
 
-@dataclass(frozen=True)
-class StreakReport:
+class StreakReport(Struct, frozen=True):
     """Everything the streaks command, the home screen and the history screen show about streaks."""
 
     as_of: date

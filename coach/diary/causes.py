@@ -3,11 +3,10 @@ words, and what each routine does about them. Shown by `coach why` and the app's
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 
-@dataclass(frozen=True)
-class Cause:
+class Cause(Struct, frozen=True):
     """One cause from the article, with a short key used by the cramp diary's "what may have set it off"."""
 
     key: str

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
+
+from msgspec import Struct
 
 from coach.common.problems import CoachError
 from coach.days.day import local_day
@@ -60,8 +61,7 @@ class DiaryError(CoachError):
 # -- entries ---------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CrampEntry:
+class CrampEntry(Struct, frozen=True):
     """One cramp in the diary, as stored."""
 
     id: str
@@ -104,8 +104,7 @@ class CrampEntry:
         return text
 
 
-@dataclass(frozen=True)
-class CrampDefaults:
+class CrampDefaults(Struct, frozen=True):
     """What a new entry starts from, in `coach cramp` and in the app alike."""
 
     leg: str

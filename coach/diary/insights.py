@@ -4,9 +4,10 @@ frequent trigger and the article's advice for it. Plain Python over dates and co
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+
+from msgspec import Struct
 
 from coach.diary.entries import TRIGGERS, UNKNOWN, trigger_advice, trigger_title
 
@@ -22,8 +23,7 @@ DEFAULT_WEEKS = 12
 # -- insights --------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class WeekCount:
+class WeekCount(Struct, frozen=True):
     """One week of the chart: cramps logged beside slots kept."""
 
     start: date
@@ -35,8 +35,7 @@ class WeekCount:
     """Planned slots times the days of the week from the program's start on (0 before it began)."""
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(Struct, frozen=True):
     """A stretch of days and the cramps logged in it."""
 
     start: date
@@ -54,8 +53,7 @@ class Window:
         return self.cramps * 7 / self.days if self.days else None
 
 
-@dataclass(frozen=True)
-class BeforeAfter:
+class BeforeAfter(Struct, frozen=True):
     """The 4 weeks before the program began against the last 4 weeks (none of them before the start)."""
 
     program_start: date
@@ -67,8 +65,7 @@ class BeforeAfter:
     """"too-early" (the program has run less than a week) or "nothing-before" (no cramp logged before it)."""
 
 
-@dataclass(frozen=True)
-class TriggerCount:
+class TriggerCount(Struct, frozen=True):
     """How often a trigger was suspected in the chart's weeks."""
 
     key: str
@@ -77,8 +74,7 @@ class TriggerCount:
     advice: str | None
 
 
-@dataclass(frozen=True)
-class Insights:
+class Insights(Struct, frozen=True):
     """Everything `coach insights` and the history screen show; computed by `compute_insights`."""
 
     as_of: date

@@ -10,8 +10,9 @@ import contextlib
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass
 from enum import StrEnum
+
+from msgspec import Struct
 
 from coach.engine.events import EndingSoon, Finished, MayMoveOn, PhaseStarted, ReminderDue
 from coach.engine.recording import Status
@@ -35,8 +36,7 @@ class CueKind(StrEnum):
     END = "end"
 
 
-@dataclass(frozen=True)
-class Cue:
+class Cue(Struct, frozen=True):
     """What to play: bells at these offsets (seconds after the cue), words to speak, a notification to show."""
 
     bells: tuple[float, ...]

@@ -2,56 +2,50 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TypeAlias
+
+from msgspec import Struct
 
 from coach.engine.recording import Status
 from coach.engine.snapshot import Phase
 
 
-@dataclass(frozen=True)
-class PhaseStarted:
+class PhaseStarted(Struct, frozen=True):
     """A phase began (by itself, by a control, or again after `back`): the moment for a sound."""
 
     phase: Phase
 
 
-@dataclass(frozen=True)
-class EndingSoon:
+class EndingSoon(Struct, frozen=True):
     """The current timed phase ends in 3, 2 or 1 seconds (named so, not `Warning`, to keep the builtin usable)."""
 
     seconds_left: int
 
 
-@dataclass(frozen=True)
-class ReminderDue:
+class ReminderDue(Struct, frozen=True):
     """A step's repeated cue is due, e.g. top up the hot water; only the latest one is ever reported."""
 
     text: str
 
 
-@dataclass(frozen=True)
-class MayFinish:
+class MayFinish(Struct, frozen=True):
     """Active time reached the routine's `counts_after`: the session now counts if the user stops."""
 
 
-@dataclass(frozen=True)
-class MayMoveOn:
+class MayMoveOn(Struct, frozen=True):
     """The lower bound of a ranged block has passed: the user may leave it (`move_on`)."""
 
     title: str
 
 
-@dataclass(frozen=True)
-class Finished:
+class Finished(Struct, frozen=True):
     """The session ended: completed when active time reached `counts_after`, else partial."""
 
     status: Status
     active_seconds: float
 
 
-@dataclass(frozen=True)
-class SleepGap:
+class SleepGap(Struct, frozen=True):
     """The machine slept for this long mid-phase; the session paused itself until `resolve_gap` says if it counts."""
 
     seconds: float

@@ -8,10 +8,11 @@ The store implements it; tests use an in-memory fake.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
+
+from msgspec import Struct
 
 
 class Status(StrEnum):
@@ -22,8 +23,7 @@ class Status(StrEnum):
     PARTIAL = "partial"
 
 
-@dataclass(frozen=True, slots=True)
-class SessionStart:
+class SessionStart(Struct, frozen=True):
     """What is known when a session begins; written at once so that a killed process still leaves a record."""
 
     id: str
@@ -38,8 +38,7 @@ class SessionStart:
     completed when its last checkpoint reached this, partial otherwise (the same rule as every other ending)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Checkpoint:
+class Checkpoint(Struct, frozen=True):
     """Where a session is, so that at most seconds are lost when the process dies."""
 
     position: str

@@ -5,8 +5,9 @@ Frozen dataclasses with slots: values that compare by kind as well as by fields.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from enum import StrEnum
+
+from msgspec import Struct
 
 from coach.engine.recording import Status
 
@@ -21,8 +22,7 @@ class PhaseKind(StrEnum):
     WAIT = "wait"
 
 
-@dataclass(frozen=True, slots=True)
-class Rep:
+class Rep(Struct, frozen=True):
     """The round of one group the session is in, e.g. round 7 of the heel raises."""
 
     title: str
@@ -36,8 +36,7 @@ class Rep:
         return f"{self.title} {self.number}" + (f" of {self.of}" if self.of is not None else "")
 
 
-@dataclass(frozen=True, slots=True)
-class Phase:
+class Phase(Struct, frozen=True):
     """One step being done: a countdown (hold, rest, move, soak) or a wait for the user."""
 
     title: str
@@ -61,8 +60,7 @@ class Phase:
         return self.kind is PhaseKind.WAIT
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+class Block(Struct, frozen=True):
     """A ranged part of the routine being done (a `for` group or a ranged step): how far in, and its bounds."""
 
     title: str
@@ -92,8 +90,7 @@ class Block:
         return f"You may move on from {self.title} after {length_words(self.low)} — {wait} to go."
 
 
-@dataclass(frozen=True, slots=True)
-class Progress:
+class Progress(Struct, frozen=True):
     """How far the session is: the rounds, how much is left at least and at most, and a fraction for a bar."""
 
     fraction: float
@@ -110,8 +107,7 @@ class Progress:
         return self.reps[-1].text if self.reps else ""
 
 
-@dataclass(frozen=True, slots=True)
-class Snapshot:
+class Snapshot(Struct, frozen=True):
     """The whole visible state of a session at one instant; a new one is made on every engine call."""
 
     phase: Phase

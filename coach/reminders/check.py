@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from coach.common.safe_text import printable
 from coach.config.settings import Settings, reminder_times
@@ -22,8 +23,7 @@ from coach.store.store import history_exists, open_store
 SLOT_NAMES = {"morning": "Morning", "evening": "Evening", "bedtime": "Bedtime"}
 
 
-@dataclass(frozen=True)
-class Evaluation:
+class Evaluation(Struct, frozen=True):
     """The reminders of the coach day at a moment: each slot's check, the routines that serve each slot, and
     when each reminder already sent was sent."""
 
@@ -39,8 +39,7 @@ class Evaluation:
         return [check for check in self.checks if check.verdict is Verdict.DUE]
 
 
-@dataclass(frozen=True)
-class Delivery:
+class Delivery(Struct, frozen=True):
     """One reminder sent, or not sent and why."""
 
     slot: str

@@ -9,9 +9,10 @@ after midnight, so a bedtime reminder at 00:30 belongs to the evening before.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+
+from msgspec import Struct
 
 from coach.days.day import today
 
@@ -28,8 +29,7 @@ class Verdict(StrEnum):
     NOT_PLANNED = "no routine for it"
 
 
-@dataclass(frozen=True)
-class DayState:
+class DayState(Struct, frozen=True):
     """What the history says of one coach day."""
 
     day: date
@@ -40,8 +40,7 @@ class DayState:
     """Slots with a session being recorded right now (reminding of it would be noise)."""
 
 
-@dataclass(frozen=True)
-class SlotCheck:
+class SlotCheck(Struct, frozen=True):
     """One slot's reminder at a moment: when it is (local wall time), and whether it is due."""
 
     slot: str

@@ -11,6 +11,8 @@ import sys
 from dataclasses import dataclass
 from typing import Protocol, TextIO
 
+from msgspec import Struct
+
 from coach.common.safe_text import printable
 
 RUN_TIMEOUT = 15.0
@@ -85,8 +87,7 @@ class PrintedNotifier:
         self.stream.flush()
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(Struct, frozen=True):
     """The notifier to use, and what to say once about a notifier that is missing ("" when none is)."""
 
     notifier: Notifier

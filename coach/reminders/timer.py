@@ -15,9 +15,10 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+
+from msgspec import Struct
 
 from coach.common.problems import CoachError
 
@@ -40,16 +41,14 @@ class Kind(StrEnum):
     CRON = "cron"
 
 
-@dataclass(frozen=True)
-class TimerFile:
+class TimerFile(Struct, frozen=True):
     """One file the timer needs: where it goes and what it holds."""
 
     path: Path
     text: str
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(Struct, frozen=True):
     """What installing writes, and the commands that make the scheduler take it (or, for cron, the line to add)."""
 
     kind: Kind
@@ -195,8 +194,7 @@ def _systemd_quote(word: str, expands: bool = False) -> str:
 # -- installing -------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(Struct, frozen=True):
     """What installing or removing did: files written or removed, and the scheduler's commands that failed."""
 
     changed: tuple[Path, ...]

@@ -7,9 +7,10 @@ of what it checks, and `coach.common.tomlfile` maps a key path to its line and c
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+from msgspec.structs import replace
 
 from coach.common.problems import Problem, ProblemsError
 from coach.common.tomlfile import KeyPath, TomlDocument, parse_toml_bytes, printable, read_toml

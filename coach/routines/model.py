@@ -1,14 +1,15 @@
 """The routine model: immutable records that say what a session asks of the user, step by step.
 
 Frozen dataclasses: a timed step never equals a waiting step with the same fields (tuples would), and changed
-copies come from `dataclasses.replace`."""
+copies come from `msgspec.structs.replace`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TypeAlias
+
+from msgspec import Struct
 
 
 class Slot(StrEnum):
@@ -31,8 +32,7 @@ class StepKind(StrEnum):
     SOAK = "soak"
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(Struct, frozen=True):
     """A length in whole seconds: fixed when low == high, else a range the user may end after `low`."""
 
     low: int
@@ -43,16 +43,14 @@ class Span:
         return self.low != self.high
 
 
-@dataclass(frozen=True, slots=True)
-class Reminder:
+class Reminder(Struct, frozen=True):
     """A cue repeated inside a long step, e.g. every 5 minutes: top up the hot water."""
 
     every: int
     say: str
 
 
-@dataclass(frozen=True, slots=True)
-class TimedStep:
+class TimedStep(Struct, frozen=True):
     """A step with a countdown; with a range, the user may move on once `time.low` has passed."""
 
     title: str
@@ -62,16 +60,14 @@ class TimedStep:
     remind: Reminder | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class WaitStep:
+class WaitStep(Struct, frozen=True):
     """A step without a countdown that waits until the user says they are ready."""
 
     title: str
     say: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Group:
+class Group(Struct, frozen=True):
     """Steps done in order, `repeat` times or, with `for_`, again and again for a span of time.
 
     With `for_`, a new cycle starts only if it fits before the upper bound, so the group never runs past it
@@ -93,8 +89,7 @@ class Group:
 Step: TypeAlias = TimedStep | WaitStep | Group
 
 
-@dataclass(frozen=True, slots=True)
-class Routine:
+class Routine(Struct, frozen=True):
     """A whole routine file: what to do, which slots of the day it serves, and when a session counts."""
 
     id: str

@@ -15,9 +15,10 @@ import re
 import shutil
 import sqlite3
 import threading
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+
+from msgspec import Struct
 
 from coach.store.connection import DB_NAME
 
@@ -120,8 +121,7 @@ def count_sessions(path: Path) -> int | None:
     return None if summary is None else summary.sessions
 
 
-@dataclass(frozen=True)
-class BackupSummary:
+class BackupSummary(Struct, frozen=True):
     """What a backup holds: how many sessions, and the start of the newest (UTC text; "" when none)."""
 
     sessions: int
@@ -191,8 +191,7 @@ def quarantine_damaged(data_dir: Path, now: datetime | None = None) -> Path:
     return target
 
 
-@dataclass(frozen=True)
-class Restored:
+class Restored(Struct, frozen=True):
     """The backup a repair put in place, and what it holds."""
 
     path: Path

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from msgspec import Struct
+
 from coach.store import backups, locks, spool
 from coach.store.connection import (
     DamagedHistoryError,
@@ -276,8 +278,7 @@ def add_notes(data_dir: Path, warnings: list[str], damaged: str | None) -> None:
         partial.unlink(missing_ok=True)
 
 
-@dataclass(frozen=True)
-class Notes:
+class Notes(Struct, frozen=True):
     """What the background job left for the user."""
 
     warnings: tuple[str, ...]

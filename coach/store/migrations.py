@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from coach.store.connection import HistoryError, write_transaction
 from coach.store.sync_tables import TRACKING, create_sync_tables
@@ -18,8 +19,7 @@ from coach.store.sync_tables import TRACKING, create_sync_tables
 _DAY_CHECK = "GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'"
 
 
-@dataclass(frozen=True)
-class Migration:
+class Migration(Struct, frozen=True):
     """One step of the schema, from `version - 1` to `version`."""
 
     version: int

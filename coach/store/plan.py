@@ -6,9 +6,10 @@ TodayView.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from coach.engine.recording import Status
 from coach.routines.model import SLOT_ORDER, Routine, Slot
@@ -41,8 +42,7 @@ STATE_MARKS: dict[SlotState, str] = {
 }
 
 
-@dataclass(frozen=True)
-class SlotToday:
+class SlotToday(Struct, frozen=True):
     """One planned slot of today: its state and the routines that serve it."""
 
     slot: str

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from coach.engine.recording import Status
 
@@ -64,8 +65,7 @@ def parse_moment(text: str) -> datetime:
     return moment
 
 
-@dataclass(frozen=True, slots=True)
-class SessionRecord:
+class SessionRecord(Struct, frozen=True):
     """One recorded session, as stored."""
 
     id: str
@@ -107,8 +107,7 @@ class SessionRecord:
         }
 
 
-@dataclass(frozen=True)
-class RestDay:
+class RestDay(Struct, frozen=True):
     """A day the user marked as a rest day: it neither breaks nor extends a streak."""
 
     day: date
@@ -119,8 +118,7 @@ class RestDay:
         return {"rest_day": self.day.isoformat(), "note": self.note}
 
 
-@dataclass(frozen=True)
-class DaySummary:
+class DaySummary(Struct, frozen=True):
     """One calendar day: which slots were kept, which only had partial sessions, and whether it is a rest day."""
 
     day: date
@@ -132,8 +130,7 @@ class DaySummary:
     rest_note: str = ""
 
 
-@dataclass(frozen=True)
-class TodayView:
+class TodayView(Struct, frozen=True):
     """What the home screen shows: today's slots, today's sessions, the streaks."""
 
     today: date
@@ -154,8 +151,7 @@ class TodayView:
         return tuple(slot for slot in self.planned if slot not in self.kept)
 
 
-@dataclass(frozen=True)
-class HistoryView:
+class HistoryView(Struct, frozen=True):
     """What the history screen shows: the latest sessions, calendar months, streaks, rest days."""
 
     today: date
@@ -168,8 +164,7 @@ class HistoryView:
     total_sessions: int
 
 
-@dataclass(frozen=True)
-class ImportResult:
+class ImportResult(Struct, frozen=True):
     """What an import did."""
 
     added: int

@@ -9,8 +9,9 @@ import contextlib
 import json
 import os
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 SPOOL_DIR = "spool"
 MAX_SPOOL_BYTES = 64 * 1024
@@ -61,8 +62,7 @@ def keep(data_dir: Path, row: tuple[object, ...]) -> Path:
     return target
 
 
-@dataclass(frozen=True)
-class Replayed:
+class Replayed(Struct, frozen=True):
     """What a replay did: sessions saved from the spool, and files it could not read (left where they are)."""
 
     saved: int

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
+
+from msgspec import Struct
 
 from coach.days.streaks import SLOT_BITS, SLOTS, SlotStreak, Streak, StreakReport, planned_slots
 from coach.store.queries import ORDINAL_OF_DAY
@@ -27,8 +28,7 @@ RATE_DAYS = 31
 MASKS = range(1, 8)
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(Struct, frozen=True):
     """The history before day `through` (an ordinal): its session count and, per mask, (longest, run at its end)."""
 
     through: int

@@ -16,10 +16,12 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from contextlib import closing
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from coach.common.problems import CoachError
 from coach.store.connection import connect, explain, to_coach_error, write_transaction
@@ -60,8 +62,7 @@ class SyncBusyError(SyncError):
     """Another coach is syncing this data folder and did not finish within the wait."""
 
 
-@dataclass(frozen=True)
-class SyncReport:
+class SyncReport(Struct, frozen=True):
     """What one sync did: what came in and went out by kind, the other devices seen, and the files it could not
     read (each once, with where and why)."""
 
@@ -98,8 +99,7 @@ class SyncReport:
         }
 
 
-@dataclass(frozen=True)
-class _FileState:
+class _FileState(Struct, frozen=True):
     generation: str
     offset: int
     size: int
@@ -133,7 +133,7 @@ def sync(
     except OSError as error:
         where = error.filename or folder
         raise SyncError(f"cannot sync through {folder}: {where}: {explain(error)}") from None
-    return SyncReport(**{**report.__dict__, "seconds": time.perf_counter() - started})
+    return replace(report, seconds=time.perf_counter() - started)
 
 
 def sync_in_background(data_dir: Path, sync_folder: str, day_start_hour: int) -> tuple[SyncReport | None, str | None]:

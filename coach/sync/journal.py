@@ -14,8 +14,9 @@ import json
 import os
 import re
 import secrets
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 JOURNAL_FORMAT = 1
 """The format this coach writes; a journal with a higher one was written by a newer coach and is left alone."""
@@ -47,8 +48,7 @@ def is_ignored(name: str) -> bool:
     return name.startswith(".") or lowered.endswith(_TRANSFER_SUFFIXES) or lowered in _SYSTEM_FILES
 
 
-@dataclass(frozen=True)
-class FileSeen:
+class FileSeen(Struct, frozen=True):
     """A file in the sync folder, as `os.stat` saw it."""
 
     name: str
@@ -94,8 +94,7 @@ def _line(item: dict[str, object]) -> bytes:
     return json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(Struct, frozen=True):
     """What reading a journal found: its header's generation, the complete new lines, and where they end."""
 
     generation: str

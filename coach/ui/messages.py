@@ -6,15 +6,14 @@ saved a routine copy never looks for the home screen, and the history screen nev
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
+from msgspec import Struct
 from textual.dom import DOMNode
 from textual.signal import Signal
 
 
-@dataclass(frozen=True)
-class RoutinesChanged:
+class RoutinesChanged(Struct, frozen=True):
     """The catalog was read again (a copy was saved): lists of routines show it, the cursor on `highlight`."""
 
     highlight: str | None = None
@@ -29,8 +28,7 @@ class HistoryChange(StrEnum):
     CRAMP = "cramp"
 
 
-@dataclass(frozen=True)
-class HistoryChanged:
+class HistoryChanged(Struct, frozen=True):
     """Something was written to the history: views of it read it again."""
 
     change: HistoryChange

@@ -6,23 +6,20 @@ a bug, ends as a `Failed` with words a person can read, never as a traceback ove
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from msgspec import Struct
 from textual.worker import Worker, WorkerState
 
 from coach.common.problems import CoachError
 
 
-@dataclass(frozen=True)
-class Done:
+class Done(Struct, frozen=True):
     """A worker ended with its result."""
 
     name: str
     result: object
 
 
-@dataclass(frozen=True)
-class Failed:
+class Failed(Struct, frozen=True):
     """A worker stopped on a problem; `message` says what, in the words shown to the user."""
 
     name: str

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import shutil
 import signal
@@ -16,6 +15,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+import msgspec
 import pytest
 from store_helpers import PYTHON, SettableClock, raw_rows, session, subprocess_env
 
@@ -97,7 +97,7 @@ def test_a_running_row_left_by_a_dead_process_becomes_partial_at_its_last_checkp
     record = session(date(2024, 5, 20), status=Status.RUNNING)
     checkpoint_at = record.started_at + timedelta(minutes=4)
     store.insert_sessions(
-        [dataclasses.replace(record, ended_at=None, active_seconds=230.0, last_checkpoint_at=checkpoint_at)]
+        [msgspec.structs.replace(record, ended_at=None, active_seconds=230.0, last_checkpoint_at=checkpoint_at)]
     )
     assert store.get(record.id).status is Status.RUNNING  # type: ignore[union-attr]
     reopened = open_store(tmp_path, day_start_hour=4)

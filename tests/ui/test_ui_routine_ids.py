@@ -3,9 +3,9 @@ screen gives each routine a widget id of its own."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
+from msgspec.structs import replace
 from textual.widgets import Input
 from ui_helpers import fake_clock, settle
 

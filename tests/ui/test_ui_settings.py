@@ -5,10 +5,10 @@ only rewritten on save."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static, Switch

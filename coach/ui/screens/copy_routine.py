@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
+from msgspec import Struct
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -54,8 +54,7 @@ def current_numbers(routine: Routine) -> dict[str, str]:
     return numbers
 
 
-@dataclass(frozen=True)
-class SavedCopy:
+class SavedCopy(Struct, frozen=True):
     """What the save worker brings back: the new id and the routines read again with it."""
 
     new_id: str

@@ -3,10 +3,10 @@ the cramp diary's insights (cramps per week beside the slots kept)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from msgspec import Struct
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -80,22 +80,19 @@ class SessionTable(DataTable[Text]):
             super().action_cursor_up()
 
 
-@dataclass(frozen=True)
-class NoteSaved:
+class NoteSaved(Struct, frozen=True):
     """The note worker's result."""
 
     session_id: str
 
 
-@dataclass(frozen=True)
-class SessionDeleted:
+class SessionDeleted(Struct, frozen=True):
     """The delete worker's result."""
 
     session_id: str
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(Struct, frozen=True):
     """A column of the sessions table: its key, its heading, and the narrowest window that still shows it."""
 
     key: str
