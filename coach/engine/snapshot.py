@@ -1,6 +1,6 @@
 """What a running session looks like at one instant: small immutable values the UI can hold in a reactive.
 
-Frozen dataclasses with slots: values that compare by kind as well as by fields."""
+Frozen msgspec Structs: values that compare by kind as well as by fields."""
 
 from __future__ import annotations
 

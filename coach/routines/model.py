@@ -1,6 +1,6 @@
 """The routine model: immutable records that say what a session asks of the user, step by step.
 
-Frozen dataclasses: a timed step never equals a waiting step with the same fields (tuples would), and changed
+Frozen msgspec Structs: a timed step never equals a waiting step with the same fields (tuples would), and changed
 copies come from `msgspec.structs.replace`."""
 
 from __future__ import annotations
