@@ -1,9 +1,9 @@
-"""The import's fast paths (issue 15 item 4) accept nothing the full, locating check refuses, and make its rows.
+"""The import's fast path (issue 15 item 4) accepts nothing the full, locating check refuses, and makes its rows.
 
-Two fast paths sit in front of the full check (`coach/store/exchange.py`): `_exported_text`, for a file laid out
-exactly as `coach export` writes it (checked from its text, one pattern per item), and `_take_exported`, for
-export-shaped items of any parsed file (one tight loop). The full check is the reference: `_Checker` with the
-text and `surrogates=True` takes every item through `_any_session` and `queries.session_row`.
+The fast path sits in front of the full check (`coach/store/exchange.py`): `_exported_rows`, for a file of
+export-shaped sessions (msgspec decodes and types them, one loop checks the values into rows). The full check is
+the reference: `_Checker` with the text and `surrogates=True` takes every item through `_any_session` and
+`queries.session_row`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from store_helpers import raw_rows, session
 
 from coach.common.problems import ProblemsError
-from coach.store.exchange import _Checker, _exported_text, _take_exported, _utc_text, parse_import, parse_text
+from coach.store.exchange import _Checker, _exported_rows, _utc_text, parse_import, parse_text
 from coach.store.formats import write_json_array
 from coach.store.queries import SessionRow, insert_session_rows, session_row
 from coach.store.records import utc_key
@@ -114,33 +114,29 @@ EDGES: dict[str, list[Any]] = {
 
 
 @pytest.mark.parametrize(("key", "value"), [(key, value) for key, edges in EDGES.items() for value in edges])
-def test_each_edge_of_each_value_takes_the_fast_paths_only_when_the_full_check_agrees(key: str, value: Any) -> None:
+def test_each_edge_of_each_value_takes_the_fast_path_only_when_the_full_check_agrees(key: str, value: Any) -> None:
     check_agreement([good | {key: value}])
     check_agreement([good, good | {key: value}])
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(items(), min_size=1, max_size=3))
-def test_both_fast_paths_take_only_what_the_full_check_takes_and_make_its_rows(
+def test_the_fast_path_takes_only_what_the_full_check_takes_and_makes_its_rows(
     batch: list[dict[str, Any]],
 ) -> None:
     check_agreement(batch)
 
 
 def check_agreement(batch: list[dict[str, Any]]) -> None:
-    """Whatever a fast path takes of `batch`, the full check takes too, with the same rows and no warning."""
+    """Whatever the fast path takes of `batch`, the full check takes too, with the same rows and no warning; and
+    it reads the file's bytes, its text and another layout of it alike."""
     text = export_text(batch)
     expected, warnings = reference(text)
-    fast = _exported_text(text)
+    fast = _exported_rows(text)
     if fast is not None:
         assert expected is not None and warnings == 0 and fast == expected
-    rows: list[SessionRow] = []
-    taken = _take_exported(json.loads(text), 0, rows, {}, None, consume=False)
-    assert len(rows) == taken
-    if taken == len(batch):
-        assert expected is not None and warnings == 0 and rows == expected
-    for item, row in zip(batch, rows, strict=False):  # each item it took, the full check takes alone
-        assert reference(export_text([item])) == ([row], 0)
+    assert _exported_rows(text.encode()) == fast
+    assert _exported_rows(json.dumps(batch, separators=(",", ":"))) == fast
     try:
         accepted = parse_text(text, "in.json", day_start_hour=4)
     except ProblemsError:
@@ -151,27 +147,61 @@ def check_agreement(batch: list[dict[str, Any]]) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.data())
-def test_a_changed_character_in_an_export_never_slips_through_the_text_path(data: st.DataObject) -> None:
+def test_a_changed_character_in_an_export_never_slips_through_the_fast_path(data: st.DataObject) -> None:
     text = export_text([good, session(date(2026, 11, 2), "evening", hour=19).to_json()])
     position = data.draw(st.integers(0, len(text) - 1))
     replacement = data.draw(st.sampled_from(string.digits + string.ascii_letters + '"\\:.,-+ T\n{}[]\t\x01é'))
     changed = text[:position] + replacement + text[position + 1 :]
-    fast = _exported_text(changed)
+    fast = _exported_rows(changed)
     if fast is not None:
         expected, warnings = reference(changed)
         assert expected is not None and warnings == 0 and fast == expected
 
 
-def test_an_export_takes_the_text_path_and_escapes_read_as_json_reads_them() -> None:
-    noted = session(date(2026, 11, 2), name='Toe "exercises"\t\\ é').to_json() | {"note": "line one\nline two"}
+def test_an_export_in_any_layout_takes_the_fast_path_and_escapes_read_as_json_reads_them() -> None:
+    noted = session(date(2026, 11, 2), name='Toe "exercises"\t\\ é').to_json() | {"note": 'line one\nline "two"'}
     text = export_text([good, noted])
-    rows = _exported_text(text)
+    rows = _exported_rows(text)
     assert rows is not None and rows == reference(text)[0]
-    assert rows[1][2] == 'Toe "exercises"\t\\ é' and rows[1][13] == "line one\nline two"
-    # Anything else than the export's layout goes the JSON way, with the same rows.
-    assert _exported_text(json.dumps([good, noted])) is None
-    assert _exported_text(text.replace("\n", "\r\n")) is None
+    assert rows[1][2] == 'Toe "exercises"\t\\ é' and rows[1][13] == 'line one\nline "two"'
+    for layout in (json.dumps([good, noted]), json.dumps([good, noted], indent="\t"), text.replace("\n", "\r\n")):
+        assert _exported_rows(layout) == rows
+    reordered = json.dumps([dict(reversed(good.items())), noted], ensure_ascii=True)
+    assert _exported_rows(reordered) == rows
     assert parse_text(json.dumps([good, noted]), "in.json", day_start_hour=4).rows == rows
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(list(EDGES)), st.data())
+def test_a_key_given_twice_never_slips_through_the_fast_path(key: str, data: st.DataObject) -> None:
+    """msgspec keeps the last of a repeated key; the full check reports it, at the second one."""
+    noted = good | {"note": data.draw(st.sampled_from(["", 'say "hi":', "a\\", None]))}
+    first = data.draw(st.sampled_from([noted[key], *EDGES[key]]))
+    text = export_text([noted])
+    at = text.index(f'"{key}":')
+    doubled = text[:at] + f"{json.dumps(key)}: {json.dumps(first)},\n    " + text[at:]
+    assert _exported_rows(doubled) is None and _exported_rows(doubled.encode()) is None
+    with pytest.raises(ProblemsError) as caught:
+        parse_text(doubled, "in.json", day_start_hour=4)
+    assert any(f'"{key}" appears twice in this item' in problem.message for problem in caught.value.problems)
+
+
+def test_a_session_of_the_small_hours_counted_for_the_day_before_takes_the_fast_path() -> None:
+    late = good | {
+        "started_at": "2026-11-02T01:30:00+02:00",
+        "ended_at": "2026-11-02T01:45:00+02:00",
+        "day": "2026-11-01",
+    }
+    late |= {"id": "1b7c4c1e-5d2a-4a3b-9c8e-1f2a3b4c5d6e", "active_seconds": 600.0}
+    text = export_text([good, late])
+    rows = _exported_rows(text)
+    assert rows is not None and rows == reference(text)[0] and rows[1][4] == "2026-11-01"
+    assert _exported_rows(export_text([late | {"day": "2026-10-31"}])) is None
+    afternoon = {"started_at": "2026-11-02T13:30:00+02:00", "ended_at": "2026-11-02T13:45:00+02:00"}
+    assert (
+        _exported_rows(export_text([late | afternoon])) is None
+        and reference(export_text([late | afternoon]))[0] is None
+    )
 
 
 def test_a_list_or_an_object_where_an_export_has_a_word_is_a_located_problem() -> None:
