@@ -165,6 +165,29 @@ async def test_the_footer_is_not_rebuilt_every_second(clock: FakeClock, data_dir
         assert len(refreshes) == 1
 
 
+async def test_the_run_screen_footer_has_its_keys_from_the_first_frame(
+    clock: FakeClock, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run screen's keys are its own bindings, known before anything has focus: the footer is built once, with
+    them, as the screen is composed. Waiting for "the bindings are ready" drew an empty footer first and the keys a
+    frame later (20-30 ms of the screen's start, for a person waiting to begin)."""
+    builds: list[int] = []
+    compose = CoachFooter.compose
+
+    def counted(footer: CoachFooter) -> ComposeResult:
+        keys = list(compose(footer))
+        builds.append(len(keys))
+        yield from keys
+
+    monkeypatch.setattr(CoachFooter, "compose", counted)
+    app = build_app(clock, data_dir, "toe-exercises")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "Ready" in screen_text(app) and "Stop" in screen_text(app)
+        assert builds[0] > 0  # the keys from the first build
+        assert len(builds) == 1
+
+
 async def test_the_home_footer_is_built_once_its_keys_are_known(
     clock: FakeClock, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

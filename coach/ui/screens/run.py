@@ -332,7 +332,7 @@ class RunScreen(Screen[Outcome]):
                     yield Static(bulleted(self.routine.safety), id="run-safety")
                     yield Static(literal("Safety notes: press s to read them."), id="run-safety-hint")
         yield Static(Text("Make the window larger\n(at least 40×12)"), id="run-tiny")
-        yield CoachFooter()
+        yield CoachFooter(keys_at_once=True)  # its keys are this screen's own: drawn with the first frame
 
     def on_mount(self) -> None:
         self._fit(self.app.size)  # from the first frame: a Resize may come late under load

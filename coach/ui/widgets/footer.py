@@ -20,10 +20,18 @@ class CoachFooter(Footer):
 
     Keys not named there are never dropped. The footer is built again only when what it would show changes, at
     most once per refresh: Textual's own footer is rebuilt at every change of the screen's bindings (focus, the
-    list's highlight, the screen's idle), four times before home's plan shows, some 15 ms each."""
+    list's highlight, the screen's idle), four times before home's plan shows, some 15 ms each.
 
-    def __init__(self, *, id: str | None = None) -> None:
+    `keys_at_once`: the keys are drawn with the screen's first frame, for a screen whose keys are its own bindings,
+    known before anything has focus (the run screen). Textual's footer waits for the screen to say its bindings are
+    ready, which costs a frame of its own after the first (20-30 ms of the run screen's start). Where a focused
+    widget brings keys of its own (home's list: Enter starts), waiting is right: the early keys would be drawn
+    twice."""
+
+    def __init__(self, *, id: str | None = None, keys_at_once: bool = False) -> None:
         super().__init__(id=id)
+        if keys_at_once:
+            self.set_reactive(Footer._bindings_ready, True)
         self._dropped: frozenset[str] | None = None
         self._shown: tuple[object, ...] | None = None
         self._rebuild_pending = False
@@ -47,9 +55,12 @@ class CoachFooter(Footer):
         """The keys as the footer would show them now (None until the screen's bindings are ready)."""
         if not self._bindings_ready:
             return None
-        keys = tuple(
-            (binding.key, binding.action, binding.description, binding.show, enabled, tooltip)
-            for _node, binding, enabled, tooltip in self.screen.active_bindings.values()
+        active = self.screen.active_bindings
+        palette = self.app.COMMAND_PALETTE_BINDING
+        keys = tuple(  # what Textual's footer draws: the bindings it shows, and the palette's key
+            (binding.key, binding.action, binding.description, binding.group, enabled, tooltip)
+            for key, (_node, binding, enabled, tooltip) in active.items()
+            if binding.show or key == palette
         )
         return (keys, self.to_drop(self.size.width or self.app.size.width))
 
