@@ -206,8 +206,8 @@ def test_closing_the_terminal_mid_session_ends_coach_and_keeps_the_session(termi
     terminal.start("run", "foot-soak")
     terminal.wait_for("Prepare the water")
     terminal.keys("Enter")
-    terminal.wait_for(lambda screen: "SOAK" in screen)
-    time.sleep(1.2)
+    first = digit_rows(terminal.wait_for(lambda screen: "SOAK" in screen and bool(digit_rows(screen))))
+    terminal.wait_for(lambda screen: digit_rows(screen) not in ("", first), timeout=5)  # a second soaked
     coach = coach_pid(terminal)
     terminal.close()  # the window and its terminal are gone: SIGHUP
     deadline = time.monotonic() + 10

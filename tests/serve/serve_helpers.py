@@ -158,6 +158,23 @@ class Tab:
             await self.socket.send_str(json.dumps(["stdin", key]))
 
 
+BLOCKS = ("█", "▀", "▄")
+"""What the big countdown is drawn with."""
+
+
+def digit_rows(screen: str) -> str:
+    """The big countdown: the lines drawn in block characters."""
+    return "\n".join(line for line in screen.splitlines() if any(block in line for block in BLOCKS))
+
+
+async def soaked(page: Tab, seconds: int) -> None:
+    """Wait until the running countdown has moved `seconds` times: that many seconds counted. The app is a real
+    process running in real time, so the test waits for what the screen shows, never for a fixed time."""
+    shown = digit_rows(await page.wait_for(lambda screen: bool(digit_rows(screen))))
+    for _ in range(seconds):
+        shown = digit_rows(await page.wait_for(lambda screen, before=shown: digit_rows(screen) not in ("", before)))
+
+
 HOME = "\x1b[H"
 """The first routine: where the list's cursor starts depends on the hour (it is placed on the slot that is due)."""
 DOWN = "\x1b[B"

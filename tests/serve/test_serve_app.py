@@ -12,7 +12,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from serve_helpers import DOWN, ENTER, HOME, Served, Tab, with_soak
+from serve_helpers import DOWN, ENTER, HOME, Served, Tab, soaked, with_soak
 
 pytestmark = pytest.mark.e2e
 
@@ -89,7 +89,7 @@ async def test_closing_the_tab_during_a_session_saves_it_as_partial_before_count
         await page.wait_for("Whole day")  # the plan is read: the list is ready for keys
         await page.keys(HOME, DOWN, ENTER)
         await page.wait_for("Soak")
-        await asyncio.sleep(1.5)
+        await soaked(page, 1)
     await wait_until(lambda: long_soak_server.app_processes() == [])
     [session] = long_soak_server.history()
     assert session["routine"] == "foot-soak"
@@ -104,7 +104,7 @@ async def test_closing_the_tab_after_counts_after_saves_the_session_as_completed
         await page.wait_for("Whole day")  # the plan is read: the list is ready for keys
         await page.keys(HOME, DOWN, ENTER)
         await page.wait_for("Soak")
-        await asyncio.sleep(3)  # a real process in real time: 2 s of soak make it count
+        await soaked(page, 2)  # 2 s of soak make it count
     await wait_until(lambda: soak_server.app_processes() == [])
     [session] = soak_server.history()
     assert session["status"] == "completed", "a session past counts_after counts however it ends (product.md)"
@@ -116,7 +116,7 @@ async def test_stopping_the_server_saves_the_sessions_running_in_its_tabs(long_s
         await page.wait_for("Whole day")  # the plan is read: the list is ready for keys
         await page.keys(HOME, DOWN, ENTER)
         await page.wait_for("Soak")
-        await asyncio.sleep(1.5)
+        await soaked(page, 1)
         assert long_soak_server.stop() == 0  # Ctrl+C in the server's terminal
         await page.wait_for(lambda screen: page.closed, timeout=20)
     [session] = long_soak_server.history()
@@ -144,7 +144,7 @@ async def test_a_tab_does_not_outlive_a_killed_server_and_its_session_is_saved(t
             await page.wait_for("Whole day")
             await page.keys(HOME, DOWN, ENTER)
             await page.wait_for("Soak")
-            await asyncio.sleep(1.5)
+            await soaked(page, 1)
             [app_process] = served.app_processes()
             served.process.kill()
             served.process.wait(timeout=10)
