@@ -1,16 +1,19 @@
 """Textual's Linux driver, made quiet for a program that mostly waits: for the next second, or for a key.
 
-Two changes, both measured on the run screen:
+Three changes, each measured on the run screen:
 - The keyboard thread sleeps until a key arrives. Textual's wakes ten times a second to look for an unfinished
   escape sequence and for exit: ~40 ms of CPU per 30 s of countdown, as much as the countdown itself. Here it waits
   for the escape timeout only while a sequence is unfinished, and exit wakes it through a pipe.
 - A SIGCONT with no Ctrl+Z before it leaves the terminal alone. Textual re-enters application mode on every SIGCONT;
   after a plain SIGSTOP (`kill -STOP`, a debugger, a stalled machine) nothing was handed back, and the restart
   started another input and output thread each time (3 became 7 after one stop), so two threads read the keyboard.
+- The event loop writes each frame to the terminal itself (coach/ui/terminal_output.py), instead of handing it to
+  Textual's output thread, which had to wake up and find a free core before a new second reached the screen.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import selectors
@@ -23,6 +26,8 @@ from textual._parser import ParseError
 from textual._time import get_time
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
+
+from coach.ui.terminal_output import TerminalOutput
 
 
 class WakingEvent(threading.Event):
@@ -65,11 +70,36 @@ def escape_wait(parser: XTermParser) -> float | None:
 
 
 class CoachDriver(LinuxDriver):
-    """Textual's Linux driver with a keyboard thread that sleeps, and no restart on a SIGCONT without Ctrl+Z."""
+    """Textual's Linux driver with a keyboard thread that sleeps, frames written by the event loop, and no restart
+    on a SIGCONT without Ctrl+Z."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.exit_event: WakingEvent = WakingEvent()
+        self.output = TerminalOutput.open(self._file)
+        """Where every write goes; None when Textual's output is not a terminal (its own thread writes then)."""
+
+    def write(self, data: str) -> None:
+        if self.output is None:
+            super().write(data)
+        else:
+            self.output.write(data)
+
+    def start_application_mode(self) -> None:
+        if self.output is not None:
+            self.output.attach(asyncio.get_running_loop())
+        super().start_application_mode()  # type: ignore[no-untyped-call]  # Textual leaves it unannotated
+
+    def stop_application_mode(self) -> None:
+        super().stop_application_mode()
+        if self.output is not None:
+            self.output.finish()  # the shell gets its screen back before the process stops or exits
+
+    def close(self) -> None:
+        if self.output is not None:
+            self.output.close()
+            self.output = None
+        super().close()
 
     def run_input_thread(self) -> None:
         """Read keys and send them to the app until exit (Textual's loop, without its timed wake-ups)."""

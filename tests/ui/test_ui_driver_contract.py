@@ -21,6 +21,11 @@ DRIVER_SOURCE_NAMES = (
     "def run_input_thread",  # overridden: the keyboard loop
     "def _sigcont_application",  # overridden: SIGCONT without Ctrl+Z
     "def process_message",
+    "self._file",  # the terminal Textual writes to: coach/ui/terminal_output.py opens it a second time
+    "def write",  # overridden: every write goes through TerminalOutput
+    "def start_application_mode",  # overridden: TerminalOutput learns the event loop
+    "def stop_application_mode",  # overridden: what still waits is sent before the shell gets its screen back
+    "def close",
 )
 
 
