@@ -7,7 +7,9 @@ its true boundary to the moment its frame reached tmux.
     python benchmarks/second_accuracy.py --analyse TRACE [--blackout BEGIN:END ...]   # a trace alone, no terminal
 
 The scenario (about 30 s of countdown, the same for every program in the same window of time): Enter starts each
-countdown (staggered by a fraction of a second, so that their boundaries do not fall together); run 4.3 s; pause
+countdown (staggered by a fraction of a second, so that their boundaries do not fall together, and in an order that
+turns round by round: the busy spell starts at a fixed moment, and the program whose boundary came just after it
+met the busy loops' first fraction of a second in every round); run 4.3 s; pause
 1.5 s; run 3.4 s; stall 2.5 s; run 3.3 s; pause 1.2 s; run 2.6 s; stall 2.5 s; run 2.4 s; both cores busy 6 s (one
 busy-loop process per core); run 0.6 s. A pause is Space typed half-way through one of the program's seconds (so a
 slow key never takes effect after a boundary), then Space again. A stall is SIGSTOP then SIGCONT sent to the program
@@ -196,9 +198,16 @@ def _stall(running: Sequence[_Running], stall: str, seconds: float) -> None:
 
 
 def run_round(
-    tmux: Tmux, apps: Sequence[str], workdir: Path, tag: str, stall: str = "signal", pause_key: str = "Space"
+    tmux: Tmux,
+    apps: Sequence[str],
+    workdir: Path,
+    tag: str,
+    stall: str = "signal",
+    pause_key: str = "Space",
+    turn: int = 0,
 ) -> dict[str, Analysis | Unavailable]:
-    """One pass of the scenario with every app side by side; per app its analysis or why it could not be had."""
+    """One pass of the scenario with every app side by side; per app its analysis or why it could not be had.
+    `turn` rotates the order in which they start (so each app's boundaries fall elsewhere against the busy spell)."""
     outcome: dict[str, Analysis | Unavailable] = {}
     running: list[_Running] = []
     watcher: Watcher | None = None
@@ -226,7 +235,8 @@ def run_round(
             _ = each.launched.pid  # found now, not while stalling
         watcher = Watcher(tmux, [each.launched.pane for each in running])
         time.sleep(0.3)
-        for i, each in enumerate(running):  # staggered: the programs' boundaries fall apart, not together
+        shift = turn % len(running)
+        for i, each in enumerate(running[shift:] + running[:shift]):  # staggered: boundaries fall apart
             if i:
                 time.sleep(1 / len(running))
             each.type_key("Enter", "@start")
@@ -301,7 +311,7 @@ def measure(
         live = [app for app in apps if isinstance(results[app], Result)]
         if not live:
             break
-        for app, outcome in run_round(tmux, live, workdir, f"acc{i}", stall, pause_key).items():
+        for app, outcome in run_round(tmux, live, workdir, f"acc{i}", stall, pause_key, turn=i).items():
             result = results[app]
             if isinstance(outcome, Unavailable):
                 results[app] = outcome
