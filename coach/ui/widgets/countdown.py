@@ -162,8 +162,8 @@ class BigCountdown(Widget, can_focus=False):
     def __init__(self, text: str = "", *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._text = text
-        self._drawn: Drawing | None = None
-        """The drawing of the text now, at the size and style it was last drawn at."""
+        self._drawn: tuple[object, list[Strip]] | None = None
+        """The strips of the last drawing and what they were drawn from (text, size, style)."""
 
     @property
     def text(self) -> str:
@@ -200,46 +200,28 @@ class BigCountdown(Widget, can_focus=False):
 
     def render_line(self, y: int) -> Strip:
         """One line of the content area, from the drawing of the current text at the current size."""
+        strips = self._strips()
+        return strips[y] if 0 <= y < len(strips) else Strip.blank(self.content_size.width)
+
+    def _strips(self) -> list[Strip]:
         size = self.content_size
-        key = (self.text, size, self.visual_style.rich_style)
-        if self._drawn is None or self._drawn.key != key:
-            self._drawn = Drawing(*key)
-        return self._drawn.strip(y)
-
-
-class Drawing:
-    """The lines of one text drawn in a content area of one size and style, each made when first asked for: Textual
-    asks only for the lines a new second changed (two of fourteen for 14:59 to 14:58)."""
-
-    def __init__(self, text: str, size: Size, style: Style) -> None:
-        self.key = (text, size, style)
-        self.size = size
-        self.style = style
-        self.pad = style + PAD_STYLE
-        self.layout = place(text, size)
-        self.lines = draw(text, self.layout.scale) if self.layout.scale else [text]
-        self._strips: dict[int, Strip] = {}
-
-    def strip(self, y: int) -> Strip:
-        """Line `y` of the content area: blank, or a line of the drawing centred in a full-width line."""
-        strip = self._strips.get(y)
-        if strip is None:
-            strip = self._strips[y] = self._make(y)
-        return strip
-
-    def _make(self, y: int) -> Strip:
-        width = self.size.width
-        row = y - self.layout.top
-        if not 0 <= row < len(self.lines) or not 0 <= y < self.size.height:
-            return Strip([Segment(" " * width, self.pad)], width) if width > 0 else Strip([], 0)
-        line = self.lines[row]
-        left = self.layout.left
-        right = max(0, width - left - len(line))
-        segments = [Segment(" " * left, self.pad), Segment(line, self.style), Segment(" " * right, self.pad)]
-        return Strip([segment for segment in segments if segment.text]).crop(0, width)
+        style = self.visual_style.rich_style
+        key = (self.text, size, style)
+        if self._drawn is None or self._drawn[0] != key:
+            self._drawn = (key, drawing_strips(self.text, size, style))
+        return self._drawn[1]
 
 
 def drawing_strips(text: str, size: Size, style: Style) -> list[Strip]:
     """Every line of the content area: blank rows, then the drawing centred in full-width lines."""
-    drawing = Drawing(text, size, style)
-    return [drawing.strip(y) for y in range(size.height)]
+    width, height = size
+    layout = place(text, size)
+    lines = draw(text, layout.scale) if layout.scale else [text]
+    pad = style + PAD_STYLE
+    blank = Strip([Segment(" " * width, pad)], width) if width else Strip([], 0)
+    strips = [blank] * height
+    for row, line in enumerate(lines[: max(0, height - layout.top)]):
+        right = max(0, width - layout.left - len(line))
+        segments = [Segment(" " * layout.left, pad), Segment(line, style), Segment(" " * right, pad)]
+        strips[layout.top + row] = Strip([segment for segment in segments if segment.text]).crop(0, width)
+    return strips
