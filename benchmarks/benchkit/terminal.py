@@ -383,8 +383,10 @@ class BusyCores:
         self.began = self.ended = 0.0
 
     def __enter__(self) -> BusyCores:
-        self._procs = [subprocess.Popen([sys.executable, "-S", "-c", "while True: pass"]) for _ in range(self.cores)]
+        # Stamped before the spawn: starting the busy loops (two forks of this process) is already a busy moment,
+        # and a boundary that fell during it was counted as quiet.
         self.began = time.monotonic()
+        self._procs = [subprocess.Popen([sys.executable, "-S", "-c", "while True: pass"]) for _ in range(self.cores)]
         return self
 
     def __exit__(self, *exc: object) -> None:
