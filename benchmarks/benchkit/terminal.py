@@ -390,11 +390,11 @@ class BusyCores:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.ended = time.monotonic()
         for proc in self._procs:
             proc.kill()
         for proc in self._procs:
             proc.wait()
+        self.ended = time.monotonic()  # once they are gone: the spell is measured the same way at both ends
 
 
 def _read_int(path: Path) -> int | None:

@@ -76,8 +76,9 @@ class CoachDriver(LinuxDriver):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.exit_event: WakingEvent = WakingEvent()
-        self.output = TerminalOutput.open(self._file)
-        """Where every write goes; None when Textual's output is not a terminal (its own thread writes then)."""
+        self.output: TerminalOutput | None = None
+        """Where every write goes, opened with application mode (again after a Ctrl+Z); None when Textual's output is
+        not a terminal: its own thread writes then."""
 
     def write(self, data: str) -> None:
         if self.output is None:
@@ -86,6 +87,8 @@ class CoachDriver(LinuxDriver):
             self.output.write(data)
 
     def start_application_mode(self) -> None:
+        if self.output is None:  # the first start, or back from Ctrl+Z (which closed the driver)
+            self.output = TerminalOutput.open(self._file)
         if self.output is not None:
             self.output.attach(asyncio.get_running_loop())
         super().start_application_mode()  # type: ignore[no-untyped-call]  # Textual leaves it unannotated

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import select
+import selectors
 import threading
 import time
 from typing import TextIO
@@ -32,7 +32,8 @@ class TerminalOutput:
         self._errors = errors
         self._pending = bytearray()
         """What the terminal has not taken yet, in order: every later write waits behind it."""
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        """Re-entrant: Textual's Ctrl+Z handler writes from a signal handler, which may run inside a write."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._watching = False
         self._gone = False
@@ -40,12 +41,20 @@ class TerminalOutput:
 
     @classmethod
     def open(cls, file: TextIO | None) -> TerminalOutput | None:
-        """A writer for the terminal behind `file`, or None when `file` is not a terminal (Textual's own path then)."""
+        """A writer for the terminal behind `file`, or None when `file` is not a terminal, or its name leads to another
+        device (a terminal from another namespace): Textual's own path then."""
         try:
             if file is None or not os.isatty(file.fileno()):
                 return None
-            fd = os.open(os.ttyname(file.fileno()), os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC)
-        except (OSError, ValueError):  # no such device name (a pty from another namespace), or a closed file
+            fd = os.open(os.ttyname(file.fileno()), os.O_WRONLY | os.O_NOCTTY | os.O_NONBLOCK | os.O_CLOEXEC)
+        except (OSError, ValueError):  # no such device name, or a closed file
+            return None
+        try:
+            same = os.fstat(fd).st_rdev == os.fstat(file.fileno()).st_rdev
+        except (OSError, ValueError):
+            same = False
+        if not same:
+            os.close(fd)
             return None
         return cls(fd, file.encoding or "utf-8", file.errors or "strict")
 
@@ -92,14 +101,17 @@ class TerminalOutput:
     def _add_writer(self) -> None:
         with self._lock:
             if self._pending and self._loop is not None:
-                self._loop.add_writer(self.fd, self._drain)
-            else:
-                self._watching = False
+                try:
+                    self._loop.add_writer(self.fd, self._drain)
+                    return
+                except (OSError, ValueError):  # the loop cannot watch it: what waits goes out with the next write
+                    pass
+            self._watching = False
 
     def _drain(self) -> None:
         with self._lock:
             del self._pending[: self._send(self._pending)]
-            if not self._pending and self._loop is not None:
+            if not self._pending and self._watching and self._loop is not None:
                 self._loop.remove_writer(self.fd)
                 self._watching = False
 
@@ -113,13 +125,17 @@ class TerminalOutput:
                 with contextlib.suppress(RuntimeError):  # a loop of another thread: its watch just finds nothing
                     self._loop.remove_writer(self.fd)
             self._watching = False
-            while self._pending:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    self._pending.clear()
-                    return False
-                select.select([], [self.fd], [], left)
-                del self._pending[: self._send(self._pending)]
+            if not self._pending:
+                return not self._gone
+            with selectors.DefaultSelector() as selector:
+                selector.register(self.fd, selectors.EVENT_WRITE)
+                while self._pending:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        self._pending.clear()
+                        return False
+                    selector.select(left)
+                    del self._pending[: self._send(self._pending)]
             return not self._gone
 
     def close(self) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 from textual.app import App
+from textual.drivers.linux_driver import LinuxDriver
 
 from coach.ui.driver import CoachDriver
 from coach.ui.terminal_output import TerminalOutput
@@ -138,7 +139,9 @@ def test_it_opens_a_terminal_of_its_own_and_nothing_else(terminal: tuple[int, in
         output.close()
 
 
-async def test_the_driver_writes_through_it(terminal: tuple[int, int]) -> None:
+async def test_the_driver_writes_through_it_and_opens_it_again_after_ctrl_z(
+    terminal: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
     master, slave = terminal
     handlers = {number: signal.getsignal(number) for number in (signal.SIGTSTP, signal.SIGCONT)}
     try:
@@ -146,6 +149,22 @@ async def test_the_driver_writes_through_it(terminal: tuple[int, int]) -> None:
     finally:
         for number, handler in handlers.items():  # the driver sets Ctrl+Z handlers for the app's life
             signal.signal(number, handler)
-    driver.output = TerminalOutput(slave)
+    opened: list[TerminalOutput] = []
+
+    def open_terminal(file: object) -> TerminalOutput:
+        opened.append(TerminalOutput(os.dup(slave)))
+        return opened[-1]
+
+    monkeypatch.setattr(TerminalOutput, "open", open_terminal)
+    monkeypatch.setattr(LinuxDriver, "start_application_mode", lambda self: None)  # the terminal modes: not here
+    monkeypatch.setattr(LinuxDriver, "close", lambda self: None)
+    driver.start_application_mode()
     driver.write("\x07")
     assert os.read(master, 16) == b"\x07"
+    driver.close()  # what Textual's Ctrl+Z does after leaving application mode
+    assert driver.output is None
+    driver.start_application_mode()  # back with fg
+    driver.write("14:59")
+    assert os.read(master, 16) == b"14:59"
+    assert len(opened) == 2
+    driver.close()

@@ -44,21 +44,29 @@ class SessionBar(Widget, can_focus=False):
         done = min(max(self.progress, 0.0), 1.0)
         style = self.get_component_rich_style("session-bar--complete" if done >= 1 else "session-bar--bar")
         base = self.visual_style.rich_style
-        return Strip(
-            bar_segments(width, done, base + Style.from_color(style.color), base + Style.from_color(style.bgcolor))
+        empty = style.bgcolor
+        segments = bar_segments(
+            width,
+            done,
+            base + Style.from_color(style.color),
+            base + Style.from_color(empty),
+            draw_empty=empty is None or not empty.is_default,  # as Bar: a terminal's default colour shows as blank
         )
+        return Strip(segments)
 
 
-def bar_segments(width: int, done: float, filled: Style, empty: Style) -> list[Segment]:
+def bar_segments(width: int, done: float, filled: Style, empty: Style, draw_empty: bool = True) -> list[Segment]:
     """The bar `done` (0.0 to 1.0) of `width` cells, in whole half cells: the characters Textual's `Bar` draws for a
-    range that starts at 0 (its heavy line, a half line where the fill ends, then the empty rest)."""
+    range that starts at 0 (its heavy line, a half line where the fill ends, then the empty rest, drawn as blanks
+    when `draw_empty` is False)."""
     end = int(width * done * 2) / 2
     if end <= 0:
         return [Segment(Bar.BAR * width, empty)]
     whole = int(end)
     half = end > whole
+    line, half_line = (Bar.BAR, Bar.HALF_BAR_LEFT) if draw_empty else (" ", " ")
     segments = [Segment(Bar.BAR * whole + (Bar.HALF_BAR_RIGHT if half else ""), filled)]
-    rest = (Bar.HALF_BAR_LEFT if not half and whole < width else "") + Bar.BAR * max(0, width - whole - 1)
+    rest = (half_line if not half and whole < width else "") + line * max(0, width - whole - 1)
     if rest:
         segments.append(Segment(rest, empty))
     return segments
