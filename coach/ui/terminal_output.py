@@ -31,7 +31,8 @@ class TerminalOutput:
         self._encoding = encoding
         self._errors = errors
         self._pending = bytearray()
-        """What the terminal has not taken yet, in order: every later write waits behind it."""
+        """What the terminal has not taken yet, in order: every later write waits behind it. Not capped: a frozen
+        terminal gets a countdown's ~1 KB a second, where Textual's 30-write queue would stop the event loop."""
         self._lock = threading.RLock()
         """Re-entrant: Textual's Ctrl+Z handler writes from a signal handler, which may run inside a write."""
         self._loop: asyncio.AbstractEventLoop | None = None
