@@ -221,6 +221,17 @@ def test_each_second_is_put_in_its_condition() -> None:
     assert analysis.wrong == []
 
 
+def test_a_second_due_just_before_the_busy_spell_and_drawn_in_it_counts_as_busy() -> None:
+    # Forking the busy loops is already busy: a second due 3 ms before the spell began but drawn 12 ms after its
+    # boundary met it, so it is judged with the busy seconds, not the quiet ones. One drawn before the spell is quiet.
+    events = trace((0.0, "@start"), (0.001, "0:10"), (1.003, "0:09"), (2.003, "0:08"), (3.003, "0:07"))
+    frames = {0.001: 0.004, 1.003: 1.006, 2.003: 2.012, 3.003: 3.006}
+    analysis = analyse(events, landed=frames.get, busy=[(2.003, 4.0)])
+    assert [c.condition for c in analysis.second_changes()] == [QUIET, BUSY, BUSY]
+    analysis = analyse(events, landed=frames.get, busy=[(2.02, 4.0)])
+    assert [c.condition for c in analysis.second_changes()] == [QUIET, QUIET, BUSY]
+
+
 def test_the_harness_marks_replace_the_programs_own() -> None:
     # The program wrote @start 15 ms after it began counting (it recorded the session first): by its own word its
     # seconds are 15 ms early; by the key the harness typed at 0.0 they are on time.

@@ -23,8 +23,9 @@ benchkit/screens.py), a change counts from when it reached the terminal, not fro
 the trace says which value and from when, the terminal says when a user could see it.
 
 Each second boundary is put in one condition, for a p99 of its own: `after-stall` (the first change after a stall
-ended), `after-pause` (the first change after a resume), `busy` (due while other processes kept every core busy),
-else `quiet`.
+ended), `after-pause` (the first change after a resume), `busy` (due while other processes kept every core busy, or
+due just before and reaching the terminal after they had started: a frame drawn as the busy loops are spawned meets
+them), else `quiet`.
 
 Pure logic: no timing, no I/O except `read_trace`.
 """
@@ -254,19 +255,20 @@ def analyse(
             segment.initial = value
         boundary = segment.reached_at(segment.initial - value, stamp)
         due = due_after_stalls(boundary)
+        shown = stamp if landed is None else landed(stamp)
+        seen = stamp if shown is None else shown
         if initial:
             condition = QUIET
         elif any(previous < end <= stamp for _, end in stalls):
             condition = AFTER_STALL
         elif resumed:
             condition = AFTER_PAUSE
-        elif any(begin <= due <= end for begin, end in loaded):
-            condition = BUSY
+        elif any(due <= end and seen >= begin for begin, end in loaded):
+            condition = BUSY  # due in the spell, or due just before it and reaching the terminal once it had begun
         else:
             condition = QUIET
         resumed = False
         previous = stamp
-        shown = stamp if landed is None else landed(stamp)
         changes.append(
             Change(
                 math.inf if shown is None else shown,
